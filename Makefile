@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sched-hotplug-stress: patch Linux 6.1.176 with patches/series, build it,
+# boot it with 4 CPUs under QEMU and hotplug-stress it.  `make help` lists
+# the targets and the variables in effect.
+
+SHELL := /bin/bash
+
+# Settings a user may give on the command line (see README.md).
+SCENARIO ?= mixed
+DURATION ?= 60
+CPUS ?= 4
+SEED ?=
+KCONFIG ?= debug
+ACCEL ?= auto
+EXTRA_PATCHES ?=
+KERNEL_TARBALL ?=
+KERNEL_SHA256 ?=
+KERNEL_SRC ?=
+CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sched-hotplug-stress
+RESULTS_DIR ?= $(CURDIR)/results
+JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
+V ?= 0
+
+export SCENARIO DURATION CPUS SEED KCONFIG ACCEL EXTRA_PATCHES KERNEL_TARBALL
+export KERNEL_SHA256 KERNEL_SRC CACHE_DIR RESULTS_DIR JOBS V
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
+	report test lint unit e2e mutants bench bench-quick clean
+
+# The main job: everything from a fresh clone to a verdict.
+all: check-settings deps tree kernel initramfs run
+
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  deps, tree, kernel, initramfs, run: a verdict from nothing'
+	@echo '  deps           install the Debian packages that are missing'
+	@echo '  tree           obtain and unpack the vanilla source (cached)'
+	@echo '  patch          apply patches/series + EXTRA_PATCHES to the work tree'
+	@echo '  kernel         patch, configure and build (objects kept between runs)'
+	@echo '  initramfs      build the guest programs and pack the initramfs'
+	@echo '  run            boot the built kernel and stress it (new results dir)'
+	@echo '  rerun          same as run, without rebuilding anything'
+	@echo '  report         reprint the summary of the last run'
+	@echo '  test           lint, host-side unit tests, end-to-end boots'
+	@echo '  lint           shellcheck and checkpatch.pl --strict'
+	@echo '  clean          remove the objects of KCONFIG=$(KCONFIG) and the initramfs'
+	@echo 'Variables in effect:'
+	@echo '  SCENARIO=$(SCENARIO) (exec-storm affinity-storm rt-hogs mixed)'
+	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL)'
+	@echo '  KCONFIG=$(KCONFIG) EXTRA_PATCHES=$(EXTRA_PATCHES)'
+	@echo '  KERNEL_TARBALL=$(KERNEL_TARBALL) KERNEL_SHA256=$(KERNEL_SHA256) KERNEL_SRC=$(KERNEL_SRC)'
+	@echo '  CACHE_DIR=$(CACHE_DIR)'
+	@echo '  RESULTS_DIR=$(RESULTS_DIR) JOBS=$(JOBS) V=$(V)'
+
+# Bad settings fail here, in a second, not after a build.
+check-settings:
+	$(Q)scripts/run.sh --check
+
+deps:
+	$(Q)scripts/deps.sh
+
+tree: deps
+	$(Q)scripts/tree.sh
+
+patch: check-settings deps
+	$(Q)scripts/kernel.sh --patch-only
+
+kernel: check-settings deps
+	$(Q)scripts/kernel.sh
+
+initramfs: deps
+	$(Q)scripts/initramfs.sh
+
+run: check-settings kernel initramfs
+	$(Q)scripts/run.sh
+
+rerun: check-settings
+	$(Q)scripts/run.sh
+
+report:
+	$(Q)scripts/report.sh
+
+lint: deps
+	$(Q)tests/lint.sh
+
+unit: deps
+	$(Q)tests/unit.sh
+
+e2e: deps
+	$(Q)tests/e2e.sh
+
+# Every test, ending with "N passed, N failed".
+test: deps
+	$(Q)tests/run-all.sh
+
+clean:
+	$(Q)scripts/clean.sh

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rt-hogs: a SCHED_FIFO busy loop pinned to each CPU, so RT throttling runs. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <sched.h>
+#include "shs.h"
+
+#define DEFAULT_PRIO	10	/* below the hotplug driver (90) */
+#define REPIN_NS	(100 * 1000000ULL)
+
+struct hogs {
+	unsigned int prio;
+	uint64_t end;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+"Usage: rt-hogs [--cpus N] [--prio P] [--duration S]\n"
+"  Runs one SCHED_FIFO (priority P, default %d) busy loop per CPU below N\n"
+"  (default 4), each pinned to its CPU.  A hog whose CPU went offline is\n"
+"  moved by the kernel; it pins itself back once the CPU returns.\n",
+		DEFAULT_PRIO);
+	exit(2);
+}
+
+static int pin(unsigned int cpu)
+{
+	cpu_set_t m;
+
+	CPU_ZERO(&m);
+	CPU_SET(cpu, &m);
+	return sched_setaffinity(0, sizeof(m), &m);
+}
+
+static int hog(unsigned int cpu, void *ctx)
+{
+	const struct hogs *h = ctx;
+	struct sched_param sp = { .sched_priority = (int)h->prio };
+	unsigned long loops = 0, repins = 0, on_cpu = 0, checks = 0;
+	volatile unsigned long sink = 0;
+	uint64_t next = 0, t;
+
+	if (pin(cpu) < 0 && errno != EINVAL)
+		die_errno("hog %u: pin to cpu%u", cpu, cpu);
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+		die_errno("hog %u: sched_setscheduler(SCHED_FIFO, %u)", cpu,
+			  h->prio);
+	while (!stop_requested && (t = now_ns()) < h->end) {
+		unsigned int i;
+
+		for (i = 0; i < 100000; i++)
+			sink += i;
+		loops++;
+		if (t < next)
+			continue;
+		next = t + REPIN_NS;
+		checks++;
+		if (sched_getcpu() == (int)cpu) {
+			on_cpu++;
+			continue;
+		}
+		/* Hotplug broke our affinity, or the CPU is still offline. */
+		if (pin(cpu) == 0)
+			repins++;
+		else if (errno != EINVAL)
+			die_errno("hog %u: re-pin", cpu);
+	}
+	diag("hog %u: loops=%lu checks=%lu on_cpu=%lu repins=%lu",
+	     cpu, loops, checks, on_cpu, repins);
+	return loops ? KSFT_PASS : KSFT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpus", required_argument, NULL, 'n' },
+		{ "prio", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long ncpus = 4, duration = 0;
+	struct hogs h = { .prio = DEFAULT_PRIO };
+	int o;
+
+	shs_prog = "rt-hogs";
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'n': ncpus = parse_ulong("--cpus", optarg, SHS_MAX_WORKERS); break;
+		case 'p': h.prio = parse_ulong("--prio", optarg, 99); break;
+		case 'd': duration = parse_ulong("--duration", optarg, 86400); break;
+		default: usage();
+		}
+	}
+	if (optind != argc || !ncpus || !h.prio)
+		usage();
+	h.end = duration ? now_ns() + duration * 1000000000ULL : UINT64_MAX;
+	return run_workers(ncpus, hog, &h) ? KSFT_FAIL : KSFT_PASS;
+}

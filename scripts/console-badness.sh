@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Console classifier, in the style of rcutorture's console-badness.sh:
+# prints every line of a guest console log that shows the kernel in
+# trouble, prefixed with its class, and leaves out an explicit list of
+# lines known to be harmless.
+#
+#   hang:    hung task, soft or hard lockup, RCU stall, workqueue lockup
+#   bug:     BUG, Oops, kernel panic, general protection fault
+#   warning: WARNING, lockdep reports, suspicious RCU usage, Call Trace
+#
+# Usage: scripts/console-badness.sh CONSOLE_LOG
+# Exit status: 0 when nothing was found, 1 when something was, 4 on error.
+
+set -euo pipefail
+
+usage() {
+	cat <<EOT
+Usage: ${0##*/} CONSOLE_LOG
+
+Prints "<class>: <line>" for every bad console line (class: hang, bug,
+warning); exits 1 if there was any, 0 if none.
+EOT
+}
+
+[ $# -eq 1 ] || { usage >&2; exit 4; }
+[ "$1" != -h ] && [ "$1" != --help ] || { usage; exit 0; }
+[ -r "$1" ] || { echo "${0##*/}: error: cannot read '$1'" >&2; exit 4; }
+
+# Carriage returns from the serial line would defeat the anchors below.
+tr -d '\r' <"$1" | awk '
+# Known harmless: lines that match a pattern below but are not trouble.
+# Each entry says why it is harmless.
+function harmless(l) {
+	# Boot-time notice about the mitigation config, not a kernel warning.
+	if (l ~ /Spectre V2 : WARNING: Unprivileged eBPF/) return 1
+	# Printed by the hung-task detector itself when it is configured.
+	if (l ~ /hung_task: .*timeout/ && l !~ /blocked for more than/) return 1
+	return 0
+}
+{
+	line = $0
+	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)	# printk time stamp
+	if (harmless(line)) next
+	class = ""
+	if (line ~ /INFO: task .* blocked for more than [0-9]+ seconds/ ||
+	    line ~ /BUG: soft lockup/ ||
+	    line ~ /Watchdog detected hard LOCKUP/ ||
+	    line ~ /rcu: INFO: .* detected stalls? on CPU/ ||
+	    line ~ /rcu: INFO: .* self-detected stall/ ||
+	    line ~ /detected stall(s)? on CPUs?\/tasks/ ||
+	    line ~ /BUG: workqueue lockup/)
+		class = "hang"
+	else if (line ~ /(^|[^a-zA-Z_])BUG: / || line ~ /kernel BUG at/ ||
+		 line ~ /Oops: / || line ~ /Oops#/ ||
+		 line ~ /Kernel panic - not syncing/ ||
+		 line ~ /general protection fault/ ||
+		 line ~ /[Uu]nable to handle (kernel|page)/)
+		class = "bug"
+	else if (line ~ /(^|[^a-zA-Z_])WARNING: / ||
+		 line ~ /possible circular locking dependency/ ||
+		 line ~ /possible recursive locking detected/ ||
+		 line ~ /inconsistent lock state/ ||
+		 line ~ /possible irq lock inversion/ ||
+		 line ~ /suspicious RCU usage/ ||
+		 line ~ /DEBUG_LOCKS_WARN_ON/ ||
+		 line ~ /Call Trace:/)
+		class = "warning"
+	if (class != "") {
+		print class ": " line
+		found = 1
+	}
+}
+END { exit found ? 1 : 0 }'

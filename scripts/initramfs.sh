@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs: Debian's static busybox, the init script and
+# the stress programs of initramfs/ compiled statically, packed with cpio.
+#
+# Usage: scripts/initramfs.sh [--out FILE]
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+PROGRAMS=(shs-run hotplug-driver exec-storm exec-target affinity-storm rt-hogs qexit)
+CFLAGS=(-O2 -Wall -Wextra -Werror -static)
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+usage() {
+	cat <<EOT
+Usage: ${0##*/} [--out FILE]
+
+Compiles ${PROGRAMS[*]}
+statically and packs them with $BUSYBOX and initramfs/init into a gzip'd
+newc cpio archive (default: \$CACHE_DIR/initramfs.cpio.gz).
+EOT
+}
+
+build() {
+	local out=$1 stage p
+
+	need_tools gcc cpio gzip
+	[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX; run 'make deps' (busybox-static)"
+	file -L "$BUSYBOX" 2>/dev/null | grep -q 'dynamically' &&
+		die "$BUSYBOX is dynamically linked; install busybox-static"
+	stage=$(mktemp -d)
+	# shellcheck disable=SC2064
+	trap "rm -rf '$stage'" EXIT
+	mkdir -p "$stage"/{bin,dev,proc,sys,run,tmp}
+	for p in "${PROGRAMS[@]}"; do
+		run gcc "${CFLAGS[@]}" -o "$stage/bin/$p" "$SHS_TOP/initramfs/$p.c" ||
+			die "compiling initramfs/$p.c failed"
+	done
+	cp "$BUSYBOX" "$stage/bin/busybox"
+	for p in sh mount cat echo mkdir uname sleep ls dmesg sync; do
+		ln -s busybox "$stage/bin/$p"
+	done
+	install -m 0755 "$SHS_TOP/initramfs/init" "$stage/init"
+	mkdir -p "$(dirname "$out")"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+		gzip -9 >"$out.tmp"
+	mv "$out.tmp" "$out"
+	info "initramfs: $out ($(du -h "$out" | cut -f1))"
+}
+
+main() {
+	local out="$CACHE_DIR/initramfs.cpio.gz"
+
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift ;;
+		-h | --help) usage; exit 0 ;;
+		*) usage >&2; die "unknown argument '$1'" ;;
+		esac
+		shift
+	done
+	build "$out"
+}
+
+main "$@"

@@ -1,0 +1,275 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Patch, configure and build the test kernel, out of tree.
+#
+#  patch:  sync the work tree from the pristine source and apply
+#          patches/series plus EXTRA_PATCHES with quilt; on failure name the
+#          patch, file and hunk and leave the work tree pristine.
+#  config: merge kernel-config/common.config and kernel-config/$KCONFIG.config
+#          onto allnoconfig with the tree's merge_config.sh, add the build id
+#          as CONFIG_LOCALVERSION, and check every requested symbol survived.
+#  build:  make bzImage in the object directory kept in the cache, printing
+#          progress lines; the full log goes to the object directory.
+#
+# Usage: scripts/kernel.sh [--patch-only]
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOT
+Usage: ${0##*/} [--patch-only]
+
+Applies patches/series and EXTRA_PATCHES to a copy of the source, merges
+the config fragments (KCONFIG=$KCONFIG) and builds bzImage in
+$(build_dir)
+EOT
+}
+
+QUILT=(quilt --quiltrc "$SHS_TOP/.quiltrc")
+
+# sync_work SRC WORK: make WORK an unpatched copy of SRC (rsync keeps the
+# mtimes, so unchanged files keep their objects), with no quilt state.
+sync_work() {
+	local src=$1 work=$2
+
+	mkdir -p "$work"
+	run rsync -a --delete --exclude=/.pc/ --exclude=/patches \
+		--exclude=/.git/ --exclude=/.shs-* "$src/" "$work/"
+	rm -rf "$work/.pc" "$work/patches"
+}
+
+# stack_files WORK: every file the applied quilt stack touches, one a line.
+stack_files() {
+	local work=$1
+
+	[ -d "$work/.pc" ] || return 0
+	(cd "$work/.pc" && find . -mindepth 2 -type f ! -name .timestamp |
+		cut -d/ -f3- | sort -u)
+}
+
+# report_quilt_failure LOG: turn quilt's output into one line naming the
+# patch, the file and the hunks that failed.
+report_quilt_failure() {
+	awk '
+	/^Applying patch / { patch = $3 }
+	/^patching file /  { file = $3 }
+	/^Hunk #[0-9]+ FAILED at/ { hunks = hunks (hunks ? ", " : "") "#" substr($2, 2) " at line " $5; hf = file }
+	/^can.t find file to patch/ { missing = 1 }
+	/does not apply/ { fail = $2 }
+	END {
+		sub(/\.$/, "", hunks)
+		if (missing) printf "patch %s does not apply: a file it patches does not exist in the tree\n", fail
+		else if (hunks) printf "patch %s does not apply: %s, hunk %s\n", fail, hf, hunks
+		else printf "patch %s does not apply (see quilt output above)\n", fail
+	}' "$1"
+}
+
+# apply_stack WORK: apply series + extra patches; on failure restore WORK
+# to pristine and die naming what failed.
+apply_stack() {
+	local work=$1 p n=0 log
+
+	mkdir -p "$work/patches"
+	: >"$work/patches/series"
+	while read -r p; do
+		cp "$p" "$work/patches/${p##*/}"
+		printf '%s\n' "${p##*/}" >>"$work/patches/series"
+	done < <(series_patches)
+	while read -r p; do
+		n=$((n + 1))
+		cp "$p" "$work/patches/extra-$n-${p##*/}"
+		printf '%s\n' "extra-$n-${p##*/}" >>"$work/patches/series"
+	done < <(extra_patches)
+	[ -s "$work/patches/series" ] || return 0
+	log=$(mktemp)
+	if ! (cd "$work" && "${QUILT[@]}" push -a) >"$log" 2>&1; then
+		grep -E 'Applying|FAILED|does not apply|can.t find' "$log" >&2 || true
+		msg=$(report_quilt_failure "$log")
+		rm -f "$log"
+		echo "$msg" >"$work/.shs-patch-failed"
+		return 1
+	fi
+	rm -f "$log"
+	info "applied $(wc -l <"$work/patches/series") patch(es): $(tr '\n' ' ' <"$work/patches/series")"
+}
+
+# refresh_mtimes WORK BUILD: after a new stack is applied, make kbuild
+# rebuild exactly the files whose content differs from the last build in
+# BUILD: those get the current time, the others their recorded mtime.
+refresh_mtimes() {
+	local work=$1 build=$2 rec="$2/.shs-stack-files" f sum mt
+	declare -A old_sum=() old_mt=()
+
+	if [ -f "$rec" ]; then
+		while read -r sum mt f; do
+			old_sum[$f]=$sum
+			old_mt[$f]=$mt
+		done <"$rec"
+	fi
+	while read -r f; do
+		[ -n "$f" ] || continue
+		if [ ! -e "$work/$f" ]; then
+			continue
+		fi
+		sum=$(sha256sum "$work/$f" | cut -c1-64)
+		if [ -n "${old_sum[$f]:-}" ] && [ "${old_sum[$f]}" = "$sum" ]; then
+			touch -d "@${old_mt[$f]}" "$work/$f"
+		else
+			touch "$work/$f"
+		fi
+	done < <({ stack_files "$work"; [ -f "$rec" ] && cut -d' ' -f3- "$rec"; } | sort -u)
+}
+
+# record_stack WORK BUILD: after a good build, remember the content and
+# mtime of every file the stack touches (see refresh_mtimes).
+record_stack() {
+	local work=$1 build=$2 f
+
+	stack_files "$work" | while read -r f; do
+		[ -e "$work/$f" ] || continue
+		printf '%s %s %s\n' "$(sha256sum "$work/$f" | cut -c1-64)" \
+			"$(stat -c %Y "$work/$f")" "$f"
+	done >"$build/.shs-stack-files.new"
+	mv "$build/.shs-stack-files.new" "$build/.shs-stack-files"
+}
+
+do_patch() {
+	local src work build
+
+	src=$("$SHS_TOP/scripts/tree.sh" --print-src)
+	work=$(work_tree)
+	build=$(build_dir)
+	mkdir -p "$build"
+	need_tools quilt rsync
+	sync_work "$src" "$work"
+	rm -f "$work/.shs-patch-failed"
+	if ! apply_stack "$work"; then
+		local msg
+		msg=$(cat "$work/.shs-patch-failed")
+		# Leave nothing half-patched behind.
+		sync_work "$src" "$work"
+		refresh_mtimes "$work" "$build"
+		die "$msg; the work tree was restored to the pristine source"
+	fi
+	refresh_mtimes "$work" "$build"
+}
+
+# check_config BUILD: every symbol the fragments set must be in .config
+# with the same value; names the ones that did not survive, like the
+# #CHECK# lines of rcutorture.
+check_config() {
+	local build=$1 line sym bad=()
+
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=*) grep -qxF "$line" "$build/.config" || bad+=("$line") ;;
+		'# CONFIG_'*' is not set')
+			sym=${line#\# }
+			sym=${sym%% *}
+			! grep -q "^$sym=" "$build/.config" || bad+=("$line")
+			;;
+		esac
+	done < <(cat "$SHS_TOP/kernel-config/common.config" \
+		"$SHS_TOP/kernel-config/$KCONFIG.config")
+	if [ "${#bad[@]}" -gt 0 ]; then
+		for line in "${bad[@]}"; do
+			sym=${line#\# }
+			sym=${sym%%[= ]*}
+			printf '  %-40s got: %s\n' "$line" \
+				"$(grep -E "^($sym=|# $sym is not set)" "$build/.config" || echo 'absent (missing dependency?)')" >&2
+		done
+		die "${#bad[@]} config symbol(s) did not survive olddefconfig (see above); fix kernel-config/"
+	fi
+}
+
+do_config() {
+	local work build frag
+
+	work=$(work_tree)
+	build=$(build_dir)
+	frag="$build/.shs-localversion.config"
+	printf 'CONFIG_LOCALVERSION="-shs-%s"\nCONFIG_LOCALVERSION_AUTO=n\n' \
+		"$(build_id)" >"$frag"
+	(cd "$work" && run scripts/kconfig/merge_config.sh -n -O "$build" \
+		"$SHS_TOP/kernel-config/common.config" \
+		"$SHS_TOP/kernel-config/$KCONFIG.config" "$frag") \
+		>"$build/.shs-config.log" 2>&1 || {
+		tail -n 20 "$build/.shs-config.log" >&2
+		die "merge_config.sh failed (log: $build/.shs-config.log)"
+	}
+	check_config "$build"
+	grep -qxF "CONFIG_LOCALVERSION=\"-shs-$(build_id)\"" "$build/.config" ||
+		die "CONFIG_LOCALVERSION did not reach .config"
+}
+
+do_build() {
+	local work build log start pid n=0 last=0 now rc=0
+
+	work=$(work_tree)
+	build=$(build_dir)
+	log="$build/.shs-build.log"
+	start=$(date +%s)
+	info "building $(kernel_release) in $build (log: $log)"
+	local cc=gcc
+	command -v ccache >/dev/null && cc="ccache gcc"
+	(cd "$work" && exec make -j"$JOBS" O="$build" CC="$cc" bzImage) \
+		>"$log" 2>&1 &
+	pid=$!
+	# shellcheck disable=SC2064
+	trap "kill $pid 2>/dev/null" EXIT INT TERM
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		now=$(date +%s)
+		if [ $((now - last)) -ge 30 ] || [ "$V" = 1 ]; then
+			n=$(grep -c '^  CC ' "$log" || true)
+			[ "$last" = 0 ] || info "  ... $((now - start)) s, $n files compiled"
+			last=$now
+		fi
+	done
+	wait "$pid" || rc=$?
+	trap - EXIT INT TERM
+	if [ "$rc" -ne 0 ]; then
+		grep -E -B2 -A3 '(error|Error [0-9])' "$log" | tail -n 30 >&2 || tail -n 30 "$log" >&2
+		die "kernel build failed (full log: $log)"
+	fi
+	n=$(grep -c '^  CC ' "$log" || true)
+	info "built in $(($(date +%s) - start)) s ($n files compiled): $build/arch/x86/boot/bzImage"
+	record_stack "$work" "$build"
+	{
+		printf 'RELEASE=%s\n' "$(kernel_release)"
+		printf 'BUILD_ID=%s\n' "$(build_id)"
+		printf 'SOURCE_ID=%s\n' "$(source_id)"
+		printf 'KCONFIG=%s\n' "$KCONFIG"
+		printf 'PATCHES=%s\n' "$(tr '\n' ' ' <"$work/patches/series" 2>/dev/null)"
+		printf 'EXTRA_PATCHES=%s\n' "$(extra_patches | tr '\n' ' ')"
+		printf 'BUILD_SECONDS=%s\n' "$(($(date +%s) - start))"
+		printf 'FILES_COMPILED=%s\n' "$n"
+	} >"$build/.shs-build.env"
+}
+
+main() {
+	local patch_only=0
+
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--patch-only) patch_only=1 ;;
+		-h | --help) usage; exit 0 ;;
+		*) usage >&2; die "unknown argument '$1'" ;;
+		esac
+		shift
+	done
+	check_settings
+	need_tools make gcc flex bison bc perl
+	mkdir -p "$CACHE_DIR/work"
+	# The lock covers patch, config and build: all use the one work tree.
+	with_lock "$(work_tree).lock" true
+	do_patch
+	[ "$patch_only" = 1 ] && return 0
+	do_config
+	do_build
+}
+
+main "$@"

@@ -1,0 +1,207 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the host-side scripts.  Sourced, never run.
+#
+# Every setting can come from the environment (the Makefile exports the make
+# variables of the same name); the defaults below are what `make` uses.
+
+# shellcheck disable=SC2034	# variables used by the scripts that source us
+
+SHS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The tree this project targets: Debian's pristine upstream tarball.
+KVER=6.1.176
+KDEB_VERSION=6.1.176-1
+KTARBALL_NAME=linux_${KVER}.orig.tar.xz
+KTARBALL_SHA256_DEFAULT=9aad4025973feea3f0d978e82ab7db97d8d5ce3f59fcc6b1f316153d66e3a504
+
+CACHE_DIR=${CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sched-hotplug-stress}
+RESULTS_DIR=${RESULTS_DIR:-$SHS_TOP/results}
+KERNEL_TARBALL=${KERNEL_TARBALL:-}
+KERNEL_SHA256=${KERNEL_SHA256:-}
+KERNEL_SRC=${KERNEL_SRC:-}
+EXTRA_PATCHES=${EXTRA_PATCHES:-}
+KCONFIG=${KCONFIG:-debug}
+SCENARIO=${SCENARIO:-mixed}
+DURATION=${DURATION:-60}
+CPUS=${CPUS:-4}
+SEED=${SEED:-}
+ACCEL=${ACCEL:-auto}
+JOBS=${JOBS:-$(($(nproc) + 1))}
+V=${V:-0}
+
+SCENARIOS="exec-storm affinity-storm rt-hogs mixed"
+
+# Exit codes, shared by every script (documented in README.md).
+EXIT_PASS=0
+EXIT_FAIL=1
+EXIT_HANG=2
+EXIT_BOOT_FAILED=3
+EXIT_ERROR=4
+
+# die MESSAGE...: print an error naming the script, exit EXIT_ERROR.
+# Used for bad input and setup problems, never for a test verdict.
+die() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit "$EXIT_ERROR"
+}
+
+# info MESSAGE...: one progress line on stderr, prefixed with the script.
+# Kept short: the full output of long steps goes to log files.
+info() {
+	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+# run CMD...: run a command, echoing it first when V=1.
+# Keeps `make V=1` useful without cluttering normal output.
+run() {
+	[ "$V" = 1 ] && printf '+ %s\n' "$*" >&2
+	"$@"
+}
+
+# need_tools TOOL...: die naming every missing tool and how to get it.
+# The package names are the Debian ones `make deps` installs.
+need_tools() {
+	local t missing=()
+
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+	done
+	[ "${#missing[@]}" -eq 0 ] ||
+		die "missing tool(s): ${missing[*]}; run 'make deps' (installs Debian packages)"
+}
+
+# check_uint NAME VALUE MIN MAX: die unless VALUE is an integer in range.
+# For the make variables a user types (DURATION, CPUS, SEED, ...).
+check_uint() {
+	local name=$1 val=$2 min=$3 max=$4
+
+	[[ "$val" =~ ^[0-9]+$ ]] && [ "${#val}" -le 12 ] ||
+		die "$name='$val' is not a whole number (expected $min..$max)"
+	[ "$val" -ge "$min" ] && [ "$val" -le "$max" ] ||
+		die "$name=$val is out of range (expected $min..$max)"
+}
+
+# check_scenario NAME: die unless NAME is a known scenario.
+# The list is the one the guest's shs-run accepts.
+check_scenario() {
+	local s
+
+	for s in $SCENARIOS; do
+		[ "$1" = "$s" ] && return 0
+	done
+	die "SCENARIO='$1' is unknown; choose one of: $SCENARIOS"
+}
+
+# check_settings: validate every run setting before any work starts.
+# Bad values must fail in a second, not after a ten-minute build.
+check_settings() {
+	check_scenario "$SCENARIO"
+	check_uint DURATION "$DURATION" 5 86400
+	check_uint CPUS "$CPUS" 2 8
+	[ -z "$SEED" ] || check_uint SEED "$SEED" 0 4294967295
+	case "$ACCEL" in
+	auto | kvm | tcg) ;;
+	*) die "ACCEL='$ACCEL' is unknown; use auto, kvm or tcg" ;;
+	esac
+	[ -f "$SHS_TOP/kernel-config/$KCONFIG.config" ] ||
+		die "KCONFIG='$KCONFIG': no kernel-config/$KCONFIG.config; choose one of: $(list_kconfigs)"
+}
+
+# list_kconfigs: the scenario config fragments (all but common.config).
+# Their names are the values KCONFIG accepts.
+list_kconfigs() {
+	local f
+
+	for f in "$SHS_TOP"/kernel-config/*.config; do
+		f=${f##*/}
+		[ "$f" = common.config ] || printf '%s ' "${f%.config}"
+	done
+}
+
+# series_patches: the patches of patches/series, in order, one per line.
+# Comment lines and quilt options (-p1 ...) are left out.
+series_patches() {
+	local p _
+
+	while read -r p _; do
+		case "$p" in '' | '#'*) continue ;; esac
+		printf '%s\n' "$SHS_TOP/patches/$p"
+	done <"$SHS_TOP/patches/series"
+}
+
+# extra_patches: EXTRA_PATCHES as absolute paths, one per line; dies on a
+# path that is not a readable file, so a typo never runs the wrong kernel.
+extra_patches() {
+	local p
+
+	for p in $EXTRA_PATCHES; do
+		[ -f "$p" ] && [ -r "$p" ] ||
+			die "EXTRA_PATCHES: '$p' is not a readable file"
+		printf '%s\n' "$(realpath "$p")"
+	done
+}
+
+# source_id: a short name for the source tree, part of every cache path.
+# A tarball is named by its checksum, a user tree by its real path.
+source_id() {
+	if [ -n "$KERNEL_SRC" ]; then
+		printf 'src-%s\n' "$(realpath "$KERNEL_SRC" | sha256sum | cut -c1-12)"
+	else
+		printf 'tar-%s\n' "$(tarball_sha256 | cut -c1-12)"
+	fi
+}
+
+# tarball_sha256: the checksum the tarball must have (KERNEL_SHA256 wins).
+# KERNEL_SHA256=skip turns the check off for a user's own tarball.
+tarball_sha256() {
+	if [ -n "$KERNEL_SHA256" ] && [ "$KERNEL_SHA256" != skip ]; then
+		printf '%s\n' "$KERNEL_SHA256"
+	elif [ -n "$KERNEL_TARBALL" ]; then
+		if [ "$KERNEL_SHA256" = skip ]; then
+			sha256sum "$KERNEL_TARBALL" | cut -d' ' -f1
+		else
+			printf '%s\n' "$KTARBALL_SHA256_DEFAULT"
+		fi
+	else
+		printf '%s\n' "$KTARBALL_SHA256_DEFAULT"
+	fi
+}
+
+# work_tree / build_dir: where the patched tree and the objects live.
+# One work tree per source; one object directory per source and config.
+work_tree() { printf '%s/work/%s\n' "$CACHE_DIR" "$(source_id)"; }
+build_dir() { printf '%s/build/%s-%s\n' "$CACHE_DIR" "$(source_id)" "$KCONFIG"; }
+
+# build_id: 12 hex digits naming exactly what a kernel is built from: the
+# source, every patch (series and extra, content and order) and the config.
+build_id() {
+	{
+		source_id
+		local p
+		while read -r p; do
+			printf '== %s\n' "${p##*/}"
+			cat "$p"
+		done < <(series_patches; extra_patches)
+		printf '== config %s\n' "$KCONFIG"
+		cat "$SHS_TOP/kernel-config/common.config" \
+			"$SHS_TOP/kernel-config/$KCONFIG.config"
+	} | sha256sum | cut -c1-12
+}
+
+# kernel_release: the `uname -r` the built kernel must report.
+# CONFIG_LOCALVERSION carries the build id (see scripts/kernel.sh).
+kernel_release() { printf '%s-shs-%s\n' "$KVER" "$(build_id)"; }
+
+# with_lock FILE CMD...: run CMD holding an exclusive lock on FILE.
+# Two runs sharing a work tree would otherwise patch it under each other.
+with_lock() {
+	local lock=$1
+	shift
+	mkdir -p "$(dirname "$lock")"
+	exec {lockfd}>"$lock"
+	flock -n "$lockfd" ||
+		die "another run holds $lock; wait for it or use another CACHE_DIR"
+	"$@"
+}
