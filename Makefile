@@ -13,6 +13,7 @@ CPUS ?= 4
 SEED ?=
 KCONFIG ?= debug
 ACCEL ?= auto
+INJECT ?= auto
 EXTRA_PATCHES ?=
 KERNEL_TARBALL ?=
 KERNEL_SHA256 ?=
@@ -22,7 +23,7 @@ RESULTS_DIR ?= $(CURDIR)/results
 JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 V ?= 0
 
-export SCENARIO DURATION CPUS SEED KCONFIG ACCEL EXTRA_PATCHES KERNEL_TARBALL
+export SCENARIO DURATION CPUS SEED KCONFIG ACCEL INJECT EXTRA_PATCHES KERNEL_TARBALL
 export KERNEL_SHA256 KERNEL_SRC CACHE_DIR RESULTS_DIR JOBS V
 
 ifeq ($(V),1)
@@ -53,7 +54,7 @@ help:
 	@echo '  clean          remove the objects of KCONFIG=$(KCONFIG) and the initramfs'
 	@echo 'Variables in effect:'
 	@echo '  SCENARIO=$(SCENARIO) (exec-storm affinity-storm rt-hogs mixed)'
-	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL)'
+	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL) INJECT=$(INJECT)'
 	@echo '  KCONFIG=$(KCONFIG) EXTRA_PATCHES=$(EXTRA_PATCHES)'
 	@echo '  KERNEL_TARBALL=$(KERNEL_TARBALL) KERNEL_SHA256=$(KERNEL_SHA256) KERNEL_SRC=$(KERNEL_SRC)'
 	@echo '  CACHE_DIR=$(CACHE_DIR)'

@@ -18,17 +18,181 @@ struct prog {
 	int stuck;		/* still running GRACE_S after SIGTERM */
 };
 
-static const char *const scenarios[] = {
-	"exec-storm", "affinity-storm", "rt-hogs", "mixed",
+#define SHI_DIR		"/sys/kernel/debug/sched_hotplug_inject"
+#define MAX_POINTS	8
+
+/* A race-window injection point and how hard to widen it. */
+struct point {
+	const char *name;
+	unsigned int probability;	/* percent */
+	unsigned int min_us, max_us;
+	const char *counters;		/* the checks it must see fire */
 };
+
+/*
+ * Sleeps of 1-40 ms at 1 pass in 8 let a CPU go down inside the sched_exec()
+ * windows within seconds (measured before this table was written); the
+ * stopper point can only busy-wait, so it gets short delays.
+ */
+static const struct point points[] = {
+	{ "exec_select", 12, 1000, 40000, "exec_select.inactive" },
+	{ "exec_stop", 12, 1000, 40000, "exec_stop.refused" },
+	{ "stop_queue", 50, 1000, 40000, "stop_queue.enoent" },
+	{ "migrate", 10, 10, 500, "migrate.refused" },
+	{ "cpu_dead", 100, 1000, 40000, "cpu_dead.rt_throttled" },
+};
+
+struct scenario {
+	const char *name;
+	const char *loads;	/* which load programs run */
+	const char *points;	/* which injection points are switched on */
+	unsigned int hog_cpus;	/* rt-hogs on CPUs 0..hog_cpus-1; 0: all */
+};
+
+static const struct scenario scenarios[] = {
+	{ "exec-storm", "exec-storm", "exec_select exec_stop stop_queue", 0 },
+	{ "affinity-storm", "affinity-storm", "migrate", 0 },
+	{ "rt-hogs", "rt-hogs", "cpu_dead", 0 },
+	/*
+	 * With an RT hog on a CPU, the per-CPU kthreads that take it down get
+	 * 5% of it and one operation takes one to four seconds (measured),
+	 * too slow to cross the other windows.  So the mixed scenario puts a
+	 * hog on CPU 0 only, which is never offlined: its runqueue is still
+	 * throttled 5% of the time while other CPUs die.
+	 */
+	{ "mixed", "exec-storm affinity-storm rt-hogs",
+	  "exec_select exec_stop stop_queue migrate cpu_dead", 1 },
+};
+
+/*
+ * RT throttling period and runtime while RT hogs run: the default 1 s period
+ * left CFS kthreads waiting up to a second each time CPU hotplug needed one,
+ * so one operation took 1-4 s (measured).  A 100 ms period keeps the 95%
+ * share and throttles ten times as often: the RT period timer, which seed
+ * 001 is about, fires ten times as often too.
+ */
+#define RT_PERIOD_US	"100000"
+#define RT_RUNTIME_US	"95000"
+
+/* Write @val to the file @path; returns 0 or an errno value. */
+static int write_file(const char *path, const char *val)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		err = errno;
+	} else {
+		if (write(fd, val, strlen(val)) < 0)
+			err = errno;
+		close(fd);
+	}
+	if (err)
+		diag("error: write '%s' to %s: %s", val, path, strerror(err));
+	return err;
+}
+
+/* Is @word one of the space-separated words of @list? */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Write @val to SHI_DIR/@file; returns 0 or an errno value. */
+static int shi_write(const char *file, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), SHI_DIR "/%s", file);
+	return write_file(path, val);
+}
+
+/* Switch on the points of @sc and zero the counters. */
+static int inject_setup(const struct scenario *sc)
+{
+	unsigned int i;
+	char f[128], v[32];
+	int err = 0;
+
+	for (i = 0; i < sizeof(points) / sizeof(*points); i++) {
+		const struct point *pt = &points[i];
+
+		if (!has_word(sc->points, pt->name))
+			continue;
+		snprintf(f, sizeof(f), "%s/probability", pt->name);
+		snprintf(v, sizeof(v), "%u", pt->probability);
+		err |= shi_write(f, v);
+		snprintf(f, sizeof(f), "%s/delay_min_us", pt->name);
+		snprintf(v, sizeof(v), "%u", pt->min_us);
+		err |= shi_write(f, v);
+		snprintf(f, sizeof(f), "%s/delay_max_us", pt->name);
+		snprintf(v, sizeof(v), "%u", pt->max_us);
+		err |= shi_write(f, v);
+		diag("inject %s: %u%%, %u-%u us", pt->name, pt->probability,
+		     pt->min_us, pt->max_us);
+	}
+	err |= shi_write("reset", "1");
+	err |= shi_write("enable", "1");
+	return err;
+}
+
+/*
+ * Switch injection off, print every counter and check that each check the
+ * scenario targets fired at least once.  Returns 1 when all did.
+ */
+static int inject_report(const struct scenario *sc)
+{
+	char line[128], name[96], missing[512] = "";
+	unsigned long val;
+	unsigned int i, found = 0;
+	FILE *f;
+
+	shi_write("enable", "0");
+	f = fopen(SHI_DIR "/counters", "r");
+	if (!f) {
+		diag("error: open " SHI_DIR "/counters: %s", strerror(errno));
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%95s %lu", name, &val) != 2)
+			continue;
+		diag("counter %s=%lu", name, val);
+		for (i = 0; i < sizeof(points) / sizeof(*points); i++) {
+			if (!has_word(sc->points, points[i].name) ||
+			    strcmp(points[i].counters, name))
+				continue;
+			found++;
+			if (!val)
+				snprintf(missing + strlen(missing),
+					 sizeof(missing) - strlen(missing),
+					 " %s", name);
+		}
+	}
+	fclose(f);
+	if (missing[0])
+		diag("error: window never crossed:%s", missing);
+	return !missing[0] && found;
+}
 
 static void usage(void)
 {
 	fprintf(stderr,
 "Usage: shs-run --scenario NAME [--duration S] [--seed N] [--cpus N]\n"
+"               [--min-ops N] [--inject 0|1]\n"
 "  NAME: exec-storm, affinity-storm, rt-hogs or mixed (all three loads).\n"
 "  Starts the loads, runs the hotplug driver for S seconds (default 60),\n"
-"  stops the loads and requires every one of them to come back.\n");
+"  stops the loads and requires every one of them to come back.  With\n"
+"  --inject 1, switches on the scenario's race-window injection points in\n"
+"  " SHI_DIR " and requires each targeted\n"
+"  check to have fired at least once.\n");
 	exit(2);
 }
 
@@ -87,14 +251,18 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "cpus", required_argument, NULL, 'n' },
 		{ "min-ops", required_argument, NULL, 'm' },
+		{ "inject", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long duration = 60, seed = 1, ncpus = 4, min_ops = 1;
+	unsigned long inject = 0;
 	const char *scenario = NULL;
+	const struct scenario *sc = NULL;
+	int covered = 0, inject_err = 0;
 	struct prog progs[MAX_PROGS] = { 0 }, *drv = &progs[0];
 	unsigned int n = 1, i, failed = 0;
 	uint64_t deadline;
-	int o, known = 0, status;
+	int o, status;
 
 	shs_prog = "shs-run";
 	/* One line per write(): the init points stdout at /dev/kmsg. */
@@ -106,35 +274,49 @@ int main(int argc, char **argv)
 		case 's': seed = parse_ulong("--seed", optarg, ~0UL); break;
 		case 'n': ncpus = parse_ulong("--cpus", optarg, SHS_MAX_CPUS); break;
 		case 'm': min_ops = parse_ulong("--min-ops", optarg, 1UL << 20); break;
+		case 'i': inject = parse_ulong("--inject", optarg, 1); break;
 		default: usage();
 		}
 	}
 	for (i = 0; scenario && i < sizeof(scenarios) / sizeof(*scenarios); i++)
-		known |= !strcmp(scenario, scenarios[i]);
-	if (optind != argc || !known || !duration)
+		if (!strcmp(scenario, scenarios[i].name))
+			sc = &scenarios[i];
+	if (optind != argc || !sc || !duration)
 		usage();
 
 	*drv = (struct prog){ .name = "hotplug-driver", .argv = {
 		BIN "hotplug-driver", "--duration", fmt("%lu", duration),
 		"--seed", fmt("%lu", seed), "--cpus", fmt("%lu", ncpus),
 		"--min-ops", fmt("%lu", min_ops), NULL } };
-	if (!strcmp(scenario, "exec-storm") || !strcmp(scenario, "mixed"))
+	if (has_word(sc->loads, "exec-storm"))
 		progs[n++] = (struct prog){ .name = "exec-storm", .argv = {
 			BIN "exec-storm", "--workers", fmt("%lu", ncpus),
 			"--seed", fmt("%lu", seed + 1), NULL } };
-	if (!strcmp(scenario, "affinity-storm") || !strcmp(scenario, "mixed"))
+	if (has_word(sc->loads, "affinity-storm"))
 		progs[n++] = (struct prog){ .name = "affinity-storm", .argv = {
 			BIN "affinity-storm", "--workers", fmt("%lu", ncpus),
 			"--cpus", fmt("%lu", ncpus),
 			"--seed", fmt("%lu", seed + 2), NULL } };
-	if (!strcmp(scenario, "rt-hogs") || !strcmp(scenario, "mixed"))
+	if (has_word(sc->loads, "rt-hogs"))
 		progs[n++] = (struct prog){ .name = "rt-hogs", .argv = {
-			BIN "rt-hogs", "--cpus", fmt("%lu", ncpus), NULL } };
+			BIN "rt-hogs", "--cpus",
+			fmt("%lu", sc->hog_cpus ? sc->hog_cpus : ncpus),
+			NULL } };
 
-	printf("KTAP version 1\n1..%u\n", n);
-	fflush(stdout);
-	diag("scenario=%s duration=%lus seed=%lu cpus=%lu programs=%u",
-	     scenario, duration, seed, ncpus, n);
+	printf("KTAP version 1\n1..%u\n", n + 1);
+	diag("scenario=%s duration=%lus seed=%lu cpus=%lu programs=%u inject=%lu",
+	     scenario, duration, seed, ncpus, n, inject);
+	if (inject)
+		inject_err = inject_setup(sc);
+
+	if (has_word(sc->loads, "rt-hogs")) {
+		/* Runtime first: the period may not drop below it. */
+		if (write_file("/proc/sys/kernel/sched_rt_runtime_us", RT_RUNTIME_US) ||
+		    write_file("/proc/sys/kernel/sched_rt_period_us", RT_PERIOD_US))
+			return KSFT_FAIL;
+		diag("sched_rt_period_us=" RT_PERIOD_US
+		     " sched_rt_runtime_us=" RT_RUNTIME_US);
+	}
 
 	/* The state table must exist before any load looks for it. */
 	shs_state_map(1);
@@ -179,9 +361,18 @@ int main(int argc, char **argv)
 			printf("%s %u %s%s\n", ok ? "ok" : "not ok", i + 1, p->name,
 			       ok ? "" : " # failed: see its diagnostics above");
 	}
+	if (inject) {
+		covered = !inject_err && inject_report(sc);
+		printf("%s %u coverage%s\n", covered ? "ok" : "not ok", n + 1,
+		       covered ? "" : " # window never crossed, or injection failed");
+		failed += !covered;
+	} else {
+		printf("ok %u coverage # SKIP race-window injection not requested\n",
+		       n + 1);
+	}
 	if (WIFEXITED(drv->status) && WEXITSTATUS(drv->status) == KSFT_SKIP)
 		failed++;	/* a run that plugged no CPU proves nothing */
-	printf("# totals: pass:%u fail:%u\n", n - failed, failed);
+	printf("# totals: pass:%u fail:%u\n", n + 1 - failed, failed);
 	fflush(stdout);
 	return failed ? KSFT_FAIL : KSFT_PASS;
 }

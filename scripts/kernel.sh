@@ -232,7 +232,9 @@ do_build() {
 	wait "$pid" || rc=$?
 	trap - EXIT INT TERM
 	if [ "$rc" -ne 0 ]; then
-		grep -E -B2 -A3 '(error|Error [0-9])' "$log" | tail -n 30 >&2 || tail -n 30 "$log" >&2
+		# The first errors, not the noise of parallel jobs after them.
+		grep -E -m 10 -A3 ': (error|fatal error):|Error [0-9]' "$log" >&2 ||
+			tail -n 30 "$log" >&2
 		die "kernel build failed (full log: $log)"
 	fi
 	n=$(grep -c '^  CC ' "$log" || true)

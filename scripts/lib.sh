@@ -28,6 +28,7 @@ DURATION=${DURATION:-60}
 CPUS=${CPUS:-4}
 SEED=${SEED:-}
 ACCEL=${ACCEL:-auto}
+INJECT=${INJECT:-auto}
 JOBS=${JOBS:-$(($(nproc) + 1))}
 V=${V:-0}
 
@@ -104,6 +105,10 @@ check_settings() {
 	case "$ACCEL" in
 	auto | kvm | tcg) ;;
 	*) die "ACCEL='$ACCEL' is unknown; use auto, kvm or tcg" ;;
+	esac
+	case "$INJECT" in
+	auto | 0 | 1) ;;
+	*) die "INJECT='$INJECT' is unknown; use auto (on when compiled in), 0 or 1" ;;
 	esac
 	[ -f "$SHS_TOP/kernel-config/$KCONFIG.config" ] ||
 		die "KCONFIG='$KCONFIG': no kernel-config/$KCONFIG.config; choose one of: $(list_kconfigs)"

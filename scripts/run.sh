@@ -104,8 +104,8 @@ record_inputs() {
 	cp "$build/.shs-build.log" "$RES/build.log" 2>/dev/null || true
 	{
 		printf 'project: %s\n' "$(git -C "$SHS_TOP" describe --always --dirty 2>/dev/null || echo unknown)"
-		printf 'scenario: %s\nduration: %s\ncpus: %s\nseed: %s\naccel: %s\n' \
-			"$SCENARIO" "$DURATION" "$CPUS" "$SEED" "$ACCEL_USED"
+		printf 'scenario: %s\nduration: %s\ncpus: %s\nseed: %s\naccel: %s\ninject: %s\n' \
+			"$SCENARIO" "$DURATION" "$CPUS" "$SEED" "$ACCEL_USED" "$INJECT_USED"
 		printf 'kconfig: %s\nrelease: %s\n' "$KCONFIG" "$RELEASE"
 		echo 'patches (sha256, name):'
 		local p
@@ -234,6 +234,7 @@ summarize() {
 		grep -E '^# hotplug-driver: (ops=|offline_lat|online_lat)' "$RES/guest.log" |
 			sed 's/^# hotplug-driver: /hotplug:  /' || true
 		grep -E '^# [a-z-]+: workers=' "$RES/guest.log" | sed 's/^# /load:     /' || true
+		grep -E '^# shs-run: counter ' "$RES/guest.log" | sed 's/^# shs-run: counter /counter:  /' || true
 		[ ! -s "$RES/badness.txt" ] || { echo 'console:'; head -n 10 "$RES/badness.txt" | sed 's/^/  /'; }
 		printf 'results:  %s\n' "$RES"
 	} | tee "$RES/summary.txt"
@@ -270,6 +271,12 @@ main() {
 	[ -n "$SEED" ] || SEED=$(( $(date +%s%N) % 4294967296 ))
 	: "${MIN_OPS:=$((DURATION / 6 + 1))}"
 	ACCEL_USED=$(pick_accel)
+	INJECT_USED=0
+	if grep -qx 'CONFIG_SCHED_HOTPLUG_INJECT=y' "$build/.config"; then
+		[ "$INJECT" = 0 ] || INJECT_USED=1
+	elif [ "$INJECT" = 1 ]; then
+		die "INJECT=1, but KCONFIG=$KCONFIG builds without CONFIG_SCHED_HOTPLUG_INJECT"
+	fi
 
 	RES=$(new_results_dir)
 	ln -sfn "$RES" "$RESULTS_DIR/latest"
@@ -280,7 +287,7 @@ main() {
 	cmdline="console=ttyS0,115200 panic=-1 oops=panic hung_task_panic=1"
 	cmdline+=" softlockup_panic=1 printk.devkmsg=on"
 	cmdline+=" shs.scenario=$SCENARIO shs.duration=$DURATION shs.seed=$SEED"
-	cmdline+=" shs.cpus=$CPUS shs.min_ops=$MIN_OPS"
+	cmdline+=" shs.cpus=$CPUS shs.min_ops=$MIN_OPS shs.inject=$INJECT_USED"
 	total=$((BOOT_TIMEOUT + DURATION + 120))
 	local accel_args=(-accel "tcg,thread=multi")
 	[ "$ACCEL_USED" = kvm ] && accel_args=(-accel kvm -cpu host)
