@@ -37,7 +37,7 @@ struct point {
 static const struct point points[] = {
 	{ "exec_select", 12, 1000, 40000, "exec_select.inactive" },
 	{ "exec_stop", 12, 1000, 40000, "exec_stop.refused" },
-	{ "stop_queue", 50, 1000, 40000, "stop_queue.enoent" },
+	{ "stop_queue", 50, 20000, 100000, "stop_queue.enoent" },
 	{ "migrate", 10, 10, 500, "migrate.refused" },
 	{ "cpu_dead", 100, 1000, 40000, "cpu_dead.rt_throttled" },
 };
@@ -46,22 +46,22 @@ struct scenario {
 	const char *name;
 	const char *loads;	/* which load programs run */
 	const char *points;	/* which injection points are switched on */
-	unsigned int hog_cpus;	/* rt-hogs on CPUs 0..hog_cpus-1; 0: all */
+	const char *hog_duty;	/* rt-hogs --duty ON_MS:OFF_MS */
 };
 
 static const struct scenario scenarios[] = {
-	{ "exec-storm", "exec-storm", "exec_select exec_stop stop_queue", 0 },
-	{ "affinity-storm", "affinity-storm", "migrate", 0 },
-	{ "rt-hogs", "rt-hogs", "cpu_dead", 0 },
+	{ "exec-storm", "exec-storm", "exec_select exec_stop stop_queue", "1:0" },
+	{ "affinity-storm", "affinity-storm", "migrate", "1:0" },
+	{ "rt-hogs", "rt-hogs", "cpu_dead", "1:0" },
 	/*
-	 * With an RT hog on a CPU, the per-CPU kthreads that take it down get
-	 * 5% of it and one operation takes one to four seconds (measured),
-	 * too slow to cross the other windows.  So the mixed scenario puts a
-	 * hog on CPU 0 only, which is never offlined: its runqueue is still
-	 * throttled 5% of the time while other CPUs die.
+	 * While an RT hog spins on a CPU, the per-CPU kthreads that take it
+	 * down get 5% of it, and an operation takes 0.3-1 s (measured): too
+	 * slow to cross the other windows.  In the mixed scenario each hog
+	 * spins 200 ms in every second, long enough to be throttled (95 ms
+	 * per 100 ms period), with the phases of the CPUs staggered.
 	 */
 	{ "mixed", "exec-storm affinity-storm rt-hogs",
-	  "exec_select exec_stop stop_queue migrate cpu_dead", 1 },
+	  "exec_select exec_stop stop_queue migrate cpu_dead", "200:800" },
 };
 
 /*
@@ -300,7 +300,7 @@ int main(int argc, char **argv)
 	if (has_word(sc->loads, "rt-hogs"))
 		progs[n++] = (struct prog){ .name = "rt-hogs", .argv = {
 			BIN "rt-hogs", "--cpus",
-			fmt("%lu", sc->hog_cpus ? sc->hog_cpus : ncpus),
+			fmt("%lu", ncpus), "--duty", (char *)sc->hog_duty,
 			NULL } };
 
 	printf("KTAP version 1\n1..%u\n", n + 1);
