@@ -28,6 +28,7 @@ static void usage(void)
 "  --sysfs DIR    CPU sysfs directory (default " DEFAULT_SYSFS ")\n"
 "  --progress S   progress line every S seconds (default %d)\n"
 "  --min-ops N    fail unless at least N operations completed (default 1)\n"
+"  --trace        print one line per operation\n"
 "  --no-state     do not publish CPU states in " SHS_STATE_PATH "\n",
 		DEFAULT_PRIO, DEFAULT_PROGRESS_S);
 	exit(2);
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
 		{ "progress", required_argument, NULL, 'P' },
 		{ "min-ops", required_argument, NULL, 'm' },
 		{ "no-state", no_argument, NULL, 'N' },
+		{ "trace", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long duration = 60, count = 0, ncpus = SHS_MAX_CPUS;
@@ -131,7 +133,7 @@ int main(int argc, char **argv)
 	unsigned long min_ops = 1;
 	uint64_t seed = 0, rng, t0, next_progress, end;
 	const char *sysfs = DEFAULT_SYSFS;
-	int have_seed = 0, publish = 1, o;
+	int have_seed = 0, publish = 1, trace = 0, o;
 	int online[SHS_MAX_CPUS], hotpluggable[SHS_MAX_CPUS];
 	unsigned int cand[SHS_MAX_CPUS], ncand = 0, present = 0, nonline = 0;
 	unsigned int ops = 0, errors = 0, cpu, i;
@@ -151,6 +153,7 @@ int main(int argc, char **argv)
 		case 'P': progress = parse_ulong("--progress", optarg, 3600); break;
 		case 'm': min_ops = parse_ulong("--min-ops", optarg, MAX_OPS); break;
 		case 'N': publish = 0; break;
+		case 'T': trace = 1; break;
 		default: usage();
 		}
 	}
@@ -238,6 +241,10 @@ int main(int argc, char **argv)
 						  SHS_CPU_OFFLINE);
 		for (nonline = 0, i = 0; i < present; i++)
 			nonline += online[i];
+		if (trace)
+			diag("op %u cpu%u %s %s online=%u", ops, cpu,
+			     on ? "online" : "offline", err ? "error" : "ok",
+			     nonline);
 
 		if (progress && now_ns() >= next_progress) {
 			diag("progress t=%llus ops=%u errors=%u online=%u",

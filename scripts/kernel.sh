@@ -172,8 +172,7 @@ check_config() {
 			! grep -q "^$sym=" "$build/.config" || bad+=("$line")
 			;;
 		esac
-	done < <(cat "$SHS_TOP/kernel-config/common.config" \
-		"$SHS_TOP/kernel-config/$KCONFIG.config")
+	done < <(cat "$KCONFIG_DIR/common.config" "$KCONFIG_DIR/$KCONFIG.config")
 	if [ "${#bad[@]}" -gt 0 ]; then
 		for line in "${bad[@]}"; do
 			sym=${line#\# }
@@ -181,7 +180,7 @@ check_config() {
 			printf '  %-40s got: %s\n' "$line" \
 				"$(grep -E "^($sym=|# $sym is not set)" "$build/.config" || echo 'absent (missing dependency?)')" >&2
 		done
-		die "${#bad[@]} config symbol(s) did not survive olddefconfig (see above); fix kernel-config/"
+		die "${#bad[@]} config symbol(s) did not survive olddefconfig (see above); fix $KCONFIG_DIR/$KCONFIG.config"
 	fi
 }
 
@@ -192,16 +191,15 @@ do_config() {
 	build=$(build_dir)
 	frag="$build/.shs-localversion.config"
 	printf 'CONFIG_LOCALVERSION="-shs-%s"\nCONFIG_LOCALVERSION_AUTO=n\n' \
-		"$(build_id)" >"$frag"
+		"$BUILD_ID" >"$frag"
 	(cd "$work" && run scripts/kconfig/merge_config.sh -n -O "$build" \
-		"$SHS_TOP/kernel-config/common.config" \
-		"$SHS_TOP/kernel-config/$KCONFIG.config" "$frag") \
+		"$KCONFIG_DIR/common.config" "$KCONFIG_DIR/$KCONFIG.config" "$frag") \
 		>"$build/.shs-config.log" 2>&1 || {
 		tail -n 20 "$build/.shs-config.log" >&2
 		die "merge_config.sh failed (log: $build/.shs-config.log)"
 	}
 	check_config "$build"
-	grep -qxF "CONFIG_LOCALVERSION=\"-shs-$(build_id)\"" "$build/.config" ||
+	grep -qxF "CONFIG_LOCALVERSION=\"-shs-$BUILD_ID\"" "$build/.config" ||
 		die "CONFIG_LOCALVERSION did not reach .config"
 }
 
@@ -212,7 +210,7 @@ do_build() {
 	build=$(build_dir)
 	log="$build/.shs-build.log"
 	start=$(date +%s)
-	info "building $(kernel_release) in $build (log: $log)"
+	info "building $KVER-shs-$BUILD_ID in $build (log: $log)"
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"
 	(cd "$work" && exec make -j"$JOBS" O="$build" CC="$cc" bzImage) \
@@ -241,8 +239,8 @@ do_build() {
 	info "built in $(($(date +%s) - start)) s ($n files compiled): $build/arch/x86/boot/bzImage"
 	record_stack "$work" "$build"
 	{
-		printf 'RELEASE=%s\n' "$(kernel_release)"
-		printf 'BUILD_ID=%s\n' "$(build_id)"
+		printf 'RELEASE=%s\n' "$KVER-shs-$BUILD_ID"
+		printf 'BUILD_ID=%s\n' "$BUILD_ID"
 		printf 'SOURCE_ID=%s\n' "$(source_id)"
 		printf 'KCONFIG=%s\n' "$KCONFIG"
 		printf 'PATCHES=%s\n' "$(tr '\n' ' ' <"$work/patches/series" 2>/dev/null)"
@@ -268,6 +266,9 @@ main() {
 	mkdir -p "$CACHE_DIR/work"
 	# The lock covers patch, config and build: all use the one work tree.
 	with_lock "$(work_tree).lock" true
+	# Fixed once, before anything is read: a patch edited during the
+	# build must not relabel a kernel built from its old content.
+	BUILD_ID=$(build_id)
 	do_patch
 	[ "$patch_only" = 1 ] && return 0
 	do_config

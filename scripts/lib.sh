@@ -23,6 +23,7 @@ KERNEL_SHA256=${KERNEL_SHA256:-}
 KERNEL_SRC=${KERNEL_SRC:-}
 EXTRA_PATCHES=${EXTRA_PATCHES:-}
 KCONFIG=${KCONFIG:-debug}
+KCONFIG_DIR=${KCONFIG_DIR:-$SHS_TOP/kernel-config}
 SCENARIO=${SCENARIO:-mixed}
 DURATION=${DURATION:-60}
 CPUS=${CPUS:-4}
@@ -110,8 +111,9 @@ check_settings() {
 	auto | 0 | 1) ;;
 	*) die "INJECT='$INJECT' is unknown; use auto (on when compiled in), 0 or 1" ;;
 	esac
-	[ -f "$SHS_TOP/kernel-config/$KCONFIG.config" ] ||
-		die "KCONFIG='$KCONFIG': no kernel-config/$KCONFIG.config; choose one of: $(list_kconfigs)"
+	[[ "$KCONFIG" =~ ^[A-Za-z0-9_-]+$ ]] && [ "$KCONFIG" != common ] &&
+		[ -f "$KCONFIG_DIR/$KCONFIG.config" ] ||
+		die "KCONFIG='$KCONFIG': no $KCONFIG_DIR/$KCONFIG.config; choose one of: $(list_kconfigs)"
 }
 
 # list_kconfigs: the scenario config fragments (all but common.config).
@@ -119,7 +121,7 @@ check_settings() {
 list_kconfigs() {
 	local f
 
-	for f in "$SHS_TOP"/kernel-config/*.config; do
+	for f in "$KCONFIG_DIR"/*.config; do
 		f=${f##*/}
 		[ "$f" = common.config ] || printf '%s ' "${f%.config}"
 	done
@@ -190,8 +192,7 @@ build_id() {
 			cat "$p"
 		done < <(series_patches; extra_patches)
 		printf '== config %s\n' "$KCONFIG"
-		cat "$SHS_TOP/kernel-config/common.config" \
-			"$SHS_TOP/kernel-config/$KCONFIG.config"
+		cat "$KCONFIG_DIR/common.config" "$KCONFIG_DIR/$KCONFIG.config"
 	} | sha256sum | cut -c1-12
 }
 

@@ -25,6 +25,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}	# seconds to reach the init
 QEMU_MEM=${QEMU_MEM:-512}
 QEMU=${QEMU:-qemu-system-x86_64}
 INITRAMFS=${INITRAMFS:-$CACHE_DIR/initramfs.cpio.gz}
+KERNEL_IMAGE=${KERNEL_IMAGE:-}	# boot this image instead of the built one
 MIN_OPS=${MIN_OPS:-}
 
 usage() {
@@ -261,9 +262,9 @@ main() {
 	[ "$check_only" = 0 ] || return 0
 	need_tools "$QEMU" timeout
 	build=$(build_dir)
-	bzimage=$build/arch/x86/boot/bzImage
+	bzimage=${KERNEL_IMAGE:-$build/arch/x86/boot/bzImage}
 	[ -f "$bzimage" ] && [ -f "$build/.shs-build.env" ] ||
-		die "no kernel built in $build; run 'make kernel' first"
+		die "no kernel built in $build (or no KERNEL_IMAGE=$KERNEL_IMAGE); run 'make kernel' first"
 	[ -f "$INITRAMFS" ] || die "no initramfs at $INITRAMFS; run 'make initramfs' first"
 	RELEASE=$(kernel_release)
 	grep -qxF "RELEASE=$RELEASE" "$build/.shs-build.env" ||
