@@ -232,6 +232,8 @@ summarize() {
 		printf 'verdict:  %s\n' "$(cat "$RES/verdict")"
 		printf 'kernel:   %s (%s, accel %s)\n' "$RELEASE" "$KCONFIG" "$ACCEL_USED"
 		printf 'scenario: %s, %s s, %s CPUs, seed %s\n' "$SCENARIO" "$DURATION" "$CPUS" "$SEED"
+		sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/boot:     the init reported in at %\1 s (kernel time)/p' "$RES/console.log" |
+			tr -d '\r' | sed 's/%//' | head -n1
 		grep -E '^# hotplug-driver: (ops=|offline_lat|online_lat)' "$RES/guest.log" |
 			sed 's/^# hotplug-driver: /hotplug:  /' || true
 		grep -E '^# [a-z-]+: workers=' "$RES/guest.log" | sed 's/^# /load:     /' || true

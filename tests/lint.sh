@@ -25,13 +25,13 @@ while read -r p; do
 		bash -c 'cd "$1" && scripts/checkpatch.pl --strict "$2"' _ "$src" "$p"
 done < <(source scripts/lib.sh; series_patches; ls "$T_TOP"/tests/mutants/*.patch 2>/dev/null)
 
-missing=$(git ls-files | while read -r f; do
+nospdx=$(git ls-files | while read -r f; do
 	grep -q 'SPDX-License-Identifier: GPL-2.0' "$f" || echo "$f"
 done)
-if [ -z "$missing" ]; then
+if [ -z "$nospdx" ]; then
 	t_ok "SPDX line on every tracked file"
 else
-	t_not_ok "SPDX line on every tracked file" "missing in: $(echo "$missing" | tr '\n' ' ')"
+	t_not_ok "SPDX line on every tracked file" "missing in: $(echo "$nospdx" | tr '\n' ' ')"
 fi
 
 for c in initramfs/*.c; do

@@ -19,7 +19,7 @@ for s in "${suites[@]}"; do
 	[ -x "tests/$s.sh" ] || { echo "run-all: no test suite tests/$s.sh" >&2; exit 4; }
 	t0=$(date +%s)
 	echo "# --- $s"
-	tests/"$s".sh 2>&1 | tee "tests/out/$s.log" | grep -E '^(not )?ok |^# '
+	tests/"$s".sh 2>&1 | tee "tests/out/$s.log" | grep --line-buffered -E '^(not )?ok |^# '
 	p=$(grep -c '^ok ' "tests/out/$s.log")
 	f=$(grep -c '^not ok ' "tests/out/$s.log")
 	# A suite that died before its totals line failed, whatever it counted.
