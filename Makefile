@@ -33,7 +33,7 @@ Q := @
 endif
 
 .PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
-	report test lint unit e2e mutants bench bench-quick clean
+	report test lint unit e2e mutants clean
 
 # The main job: everything from a fresh clone to a verdict.
 all: check-settings deps tree kernel initramfs run
@@ -51,6 +51,7 @@ help:
 	@echo '  report         reprint the summary of the last run'
 	@echo '  test           lint, host-side unit tests, end-to-end boots'
 	@echo '  lint           shellcheck and checkpatch.pl --strict'
+	@echo '  mutants        A/B: each tests/mutants/*.patch must be caught, the series must pass'
 	@echo '  clean          remove the objects of KCONFIG=$(KCONFIG) and the initramfs'
 	@echo 'Variables in effect:'
 	@echo '  SCENARIO=$(SCENARIO) (exec-storm affinity-storm rt-hogs mixed)'
@@ -96,6 +97,11 @@ unit: deps
 
 e2e: deps
 	$(Q)tests/e2e.sh
+
+# Each regression mutant must fail as its header says; the series alone
+# must pass the same run.
+mutants: deps
+	$(Q)tests/run-all.sh mutants
 
 # Every test, ending with "N passed, N failed".
 test: deps

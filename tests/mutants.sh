@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Regression mutants, A against B: for each tests/mutants/*.patch, build
+# the series plus the mutant (through EXTRA_PATCHES, as a user would; only
+# the touched files recompile), run the scenario its header names, and
+# require the verdict its header expects; then run the same scenario, with
+# the same seed and length, on the series alone and require PASS.  The
+# verdicts come from the harness's general detection: nothing in
+# scripts/ knows which mutant is applied.
+#
+# Mutant headers carry "Scenario:", "Expect:" (FAIL or HANG) and
+# "Duration:" (seconds of stress, the detection bound) lines, and may
+# carry "Inject:" (INJECT for both runs; default auto).
+#
+# Usage: tests/mutants.sh [MUTANT.patch...]
+
+set -uo pipefail
+# shellcheck source=tests/testlib.sh
+source "$(dirname "$0")/testlib.sh"
+cd "$T_TOP" || exit 1
+export RESULTS_DIR=${RESULTS_DIR:-$T_TOP/results}
+unset SCENARIO DURATION KCONFIG EXTRA_PATCHES INJECT KERNEL_IMAGE INITRAMFS
+
+mutants=("$@")
+[ "${#mutants[@]}" -gt 0 ] || mutants=(tests/mutants/*.patch)
+table=$T_OUT/table
+
+# header FIELD PATCH: the value of a "  Field: value" line of a mutant.
+header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }
+
+# boot VAR=value...: one run; sets VERDICT and RES (the verdict, not the
+# exit status, is what is compared).
+boot() {
+	local log="$T_OUT/boot$((T_N + 1)).log"
+	env "$@" scripts/run.sh >"$log" 2>&1 </dev/null
+	VERDICT=$(sed -n 's/^verdict: *//p' "$log" | head -n1)
+	RES=$(sed -n 's/^results: *//p' "$log")
+}
+
+# detect_s RES: seconds from the stress starting to the first bad console
+# line, from the kernel's own time stamps.
+detect_s() {
+	local res=$1 t0 t1 first
+	t0=$(sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/\1/p' "$res/console.log" | head -n1)
+	first=$(sed -n '1s/^[a-z]*: //p' "$res/badness.txt")
+	t1=$(grep -F -m1 -- "$first" "$res/console.log" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+	if [ -n "$t0" ] && [ -n "$t1" ]; then
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
+	else
+		echo "?"
+	fi
+}
+
+printf '| mutant | seed race | expected | observed | detected after | clean run (same seed) |\n' >"$table"
+printf '| --- | --- | --- | --- | --- | --- |\n' >>"$table"
+t_expect "build: the series alone" 0 'built in' scripts/kernel.sh
+t_expect "build: initramfs" 0 'initramfs:' scripts/initramfs.sh
+for m in "${mutants[@]}"; do
+	name=$(basename "$m" .patch)
+	scenario=$(header Scenario "$m")
+	expect=$(header Expect "$m")
+	duration=$(header Duration "$m")
+	inject=$(header Inject "$m")
+	inject=${inject:-auto}
+	race=$(sed -n 's/^Regression mutant for \(seed [0-9]* ([0-9]*)[^:]*\):.*/\1/p' "$m")
+	if [ -z "$scenario" ] || [ -z "$expect" ] || [ -z "$duration" ]; then
+		t_not_ok "$name" "header lacks Scenario:, Expect: or Duration:"
+		continue
+	fi
+	seed=$(( $(date +%s%N) % 4294967296 ))
+	t_expect "$name: builds on the series (EXTRA_PATCHES)" 0 'built in' \
+		env EXTRA_PATCHES="$m" scripts/kernel.sh
+	n=$(sed -n 's/^FILES_COMPILED=//p' "$(source scripts/lib.sh; EXTRA_PATCHES=$m build_dir)/.shs-build.env")
+	boot EXTRA_PATCHES="$m" SCENARIO="$scenario" DURATION="$duration" SEED="$seed" INJECT="$inject"
+	got=${VERDICT%% *}
+	det=$(detect_s "$RES")
+	if [ "$got" = "$expect" ]; then
+		t_ok "$name: $expect within $duration s of $scenario (after ${det} s; $n files recompiled)"
+	else
+		t_not_ok "$name: expected $expect within $duration s of $scenario" "got: $VERDICT ($RES)"
+	fi
+	mres=$RES
+	t_expect "$name: back to the series alone" 0 'built in' scripts/kernel.sh
+	boot SCENARIO="$scenario" DURATION="$duration" SEED="$seed" INJECT="$inject"
+	ops=$(sed -n 's/^# hotplug-driver: ops=\([0-9]*\).*/\1/p' "$RES/guest.log")
+	if [ "${VERDICT%% *}" = PASS ]; then
+		t_ok "$name: the series alone passes the same run ($ops hotplug operations)"
+	else
+		t_not_ok "$name: the series alone passes the same run" "got: $VERDICT ($RES)"
+	fi
+	printf '| %s | %s | %s | %s | %s s | %s, %s ops |\n' "$name" "$race" "$expect" \
+		"$(echo "$VERDICT" | cut -c1-60)" "$det" "${VERDICT%% *}" "${ops:-?}" >>"$table"
+	printf '|  | results | | %s | | %s |\n' "${mres##*/}" "${RES##*/}" >>"$table"
+done
+cp "$table" "$RESULTS_DIR/mutants-table.md"
+sed 's/^/# /' "$table"
+t_done
