@@ -49,7 +49,7 @@ help:
 	@echo '  run            boot the built kernel and stress it (new results dir)'
 	@echo '  rerun          same as run, without rebuilding anything'
 	@echo '  report         reprint the summary of the last run'
-	@echo '  test           lint, host-side unit tests, end-to-end boots'
+	@echo '  test           lint, host-side unit tests, end-to-end boots, mutants'
 	@echo '  lint           shellcheck and checkpatch.pl --strict'
 	@echo '  mutants        A/B: each tests/mutants/*.patch must be caught, the series must pass'
 	@echo '  clean          remove the objects of KCONFIG=$(KCONFIG) and the initramfs'

@@ -226,14 +226,12 @@ decide() {
 
 # summarize: the short summary users read, also saved as summary.txt.
 summarize() {
-	local log=$RES/console.log
-
 	{
 		printf 'verdict:  %s\n' "$(cat "$RES/verdict")"
 		printf 'kernel:   %s (%s, accel %s)\n' "$RELEASE" "$KCONFIG" "$ACCEL_USED"
 		printf 'scenario: %s, %s s, %s CPUs, seed %s\n' "$SCENARIO" "$DURATION" "$CPUS" "$SEED"
-		sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/boot:     the init reported in at %\1 s (kernel time)/p' "$RES/console.log" |
-			tr -d '\r' | sed 's/%//' | head -n1
+		sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/boot:     the init reported in at \1 s (kernel time)/p' \
+			"$RES/console.log" | head -n1
 		grep -E '^# hotplug-driver: (ops=|offline_lat|online_lat)' "$RES/guest.log" |
 			sed 's/^# hotplug-driver: /hotplug:  /' || true
 		grep -E '^# [a-z-]+: workers=' "$RES/guest.log" | sed 's/^# /load:     /' || true
@@ -244,9 +242,7 @@ summarize() {
 }
 
 main() {
-	local build bzimage total rc=0 cmdline
-
-	local check_only=0
+	local build bzimage total rc=0 cmdline check_only=0
 
 	while [ $# -gt 0 ]; do
 		case "$1" in
