@@ -9,8 +9,11 @@
 #  config: merge kernel-config/common.config and kernel-config/$KCONFIG.config
 #          onto allnoconfig with the tree's merge_config.sh, add the build id
 #          as CONFIG_LOCALVERSION, and check every requested symbol survived.
-#  build:  make bzImage in the object directory kept in the cache, printing
-#          progress lines; the full log goes to the object directory.
+#  build:  make bzImage and modules in the object directory kept in the
+#          cache, printing progress lines; the full log goes to the object
+#          directory.  The modules (rcutorture, for the comparison runs) are
+#          packed into modules.cpio.gz there, which run.sh appends to the
+#          initramfs: the initramfs itself stays kernel-independent.
 #
 # Usage: scripts/kernel.sh [--patch-only]
 
@@ -203,6 +206,24 @@ do_config() {
 		die "CONFIG_LOCALVERSION did not reach .config"
 }
 
+# pack_modules WORK BUILD: install the modules into a staging root and pack
+# it as BUILD/modules.cpio.gz (lib/modules/RELEASE/...), to be appended to
+# the initramfs.  Without depmod on the host, modules_install only warns;
+# the guest loads modules by path with insmod.
+pack_modules() {
+	local work=$1 build=$2 root="$2/.shs-modroot"
+
+	rm -rf "$root"
+	(cd "$work" && make -s O="$build" INSTALL_MOD_PATH="$root" \
+		INSTALL_MOD_STRIP=1 DEPMOD=true modules_install) >>"$build/.shs-build.log" 2>&1 ||
+		die "make modules_install failed (log: $build/.shs-build.log)"
+	# The build and source links point into this host.
+	rm -f "$root"/lib/modules/*/build "$root"/lib/modules/*/source
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+		gzip -9 >"$build/modules.cpio.gz.tmp"
+	mv "$build/modules.cpio.gz.tmp" "$build/modules.cpio.gz"
+}
+
 do_build() {
 	local work build log start pid n=0 last=0 now rc=0
 
@@ -213,7 +234,7 @@ do_build() {
 	info "building $KVER-shs-$BUILD_ID in $build (log: $log)"
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"
-	(cd "$work" && exec make -j"$JOBS" O="$build" CC="$cc" bzImage) \
+	(cd "$work" && exec make -j"$JOBS" O="$build" CC="$cc" bzImage modules) \
 		>"$log" 2>&1 &
 	pid=$!
 	# shellcheck disable=SC2064
@@ -235,6 +256,7 @@ do_build() {
 			tail -n 30 "$log" >&2
 		die "kernel build failed (full log: $log)"
 	fi
+	pack_modules "$work" "$build"
 	n=$(grep -c '^  CC ' "$log" || true)
 	info "built in $(($(date +%s) - start)) s ($n files compiled): $build/arch/x86/boot/bzImage"
 	record_stack "$work" "$build"
@@ -262,7 +284,7 @@ main() {
 		shift
 	done
 	check_settings
-	need_tools make gcc flex bison bc perl
+	need_tools make gcc flex bison bc perl cpio gzip
 	mkdir -p "$CACHE_DIR/work"
 	# The lock covers patch, config and build: all use the one work tree.
 	with_lock "$(work_tree).lock" true
