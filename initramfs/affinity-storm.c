@@ -65,7 +65,7 @@ static uint64_t mask_gen(const struct shs_state *st, const cpu_set_t *mask,
  * *@broken is set when hotplug widened the mask (so the caller stops
  * checking this mask).  With @strict clear (no sleep since the mask was
  * set), running outside the mask is tolerated when a CPU of the mask
- * changed state meanwhile: the kernel refuses a migration to a CPU that is
+ * changed state meanwhile (or when no state table tells): the kernel refuses a migration to a CPU that is
  * going down and leaves the task where it is until it next wakes up (see
  * the "XXX __migrate_task() can fail" comment in migration_cpu_stop()).
  */
@@ -90,7 +90,8 @@ static int check_cpu(const struct storm *sc, unsigned int id,
 		*broken = 1;	/* hotplug widened the mask */
 		return 0;
 	}
-	if (!strict && mask_gen(sc->st, mask, sc->ncpus) != gen0) {
+	/* Without the driver's state table, any CPU may have changed state. */
+	if (!strict && (!sc->st || mask_gen(sc->st, mask, sc->ncpus) != gen0)) {
 		(*tolerated)++;
 		return 0;
 	}

@@ -29,6 +29,7 @@ static void usage(void)
 "  --progress S   progress line every S seconds (default %d)\n"
 "  --min-ops N    fail unless at least N operations completed (default 1)\n"
 "  --trace        print one line per operation\n"
+"  --dump-latencies  after the run, print each operation's latency in order\n"
 "  --no-state     do not publish CPU states in " SHS_STATE_PATH "\n",
 		DEFAULT_PRIO, DEFAULT_PROGRESS_S);
 	exit(2);
@@ -56,13 +57,19 @@ static uint64_t percentile(const uint64_t *v, unsigned int n, unsigned int pct)
 
 static void report_lat(const char *what, struct lat *l)
 {
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		sum += l->ns[i];
 	qsort(l->ns, l->n, sizeof(*l->ns), cmp_u64);
-	diag("%s_latency_us n=%u min=%llu p50=%llu p99=%llu max=%llu", what,
-	     l->n,
+	diag("%s_latency_us n=%u min=%llu p50=%llu p99=%llu max=%llu mean=%llu",
+	     what, l->n,
 	     (unsigned long long)(l->n ? l->ns[0] / 1000 : 0),
 	     (unsigned long long)(percentile(l->ns, l->n, 50) / 1000),
 	     (unsigned long long)(percentile(l->ns, l->n, 99) / 1000),
-	     (unsigned long long)(l->n ? l->ns[l->n - 1] / 1000 : 0));
+	     (unsigned long long)(l->n ? l->ns[l->n - 1] / 1000 : 0),
+	     (unsigned long long)(l->n ? sum / l->n / 1000 : 0));
 }
 
 /* Read cpuN/online: 1, 0, or -1 when the CPU has no online file. */
@@ -126,6 +133,7 @@ int main(int argc, char **argv)
 		{ "min-ops", required_argument, NULL, 'm' },
 		{ "no-state", no_argument, NULL, 'N' },
 		{ "trace", no_argument, NULL, 'T' },
+		{ "dump-latencies", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long duration = 60, count = 0, ncpus = SHS_MAX_CPUS;
@@ -133,12 +141,13 @@ int main(int argc, char **argv)
 	unsigned long min_ops = 1;
 	uint64_t seed = 0, rng, t0, next_progress, end;
 	const char *sysfs = DEFAULT_SYSFS;
-	int have_seed = 0, publish = 1, trace = 0, o;
+	int have_seed = 0, publish = 1, trace = 0, dump = 0, o;
 	int online[SHS_MAX_CPUS], hotpluggable[SHS_MAX_CPUS];
 	unsigned int cand[SHS_MAX_CPUS], ncand = 0, present = 0, nonline = 0;
 	unsigned int ops = 0, errors = 0, cpu, i;
 	int err;
-	struct lat down = { 0 }, up = { 0 };
+	struct lat down = { 0 }, up = { 0 }, all = { 0 };
+	unsigned char *all_on = NULL;	/* with --dump-latencies: op was online */
 	struct shs_state *st = NULL;
 
 	shs_prog = "hotplug-driver";
@@ -154,6 +163,7 @@ int main(int argc, char **argv)
 		case 'm': min_ops = parse_ulong("--min-ops", optarg, MAX_OPS); break;
 		case 'N': publish = 0; break;
 		case 'T': trace = 1; break;
+		case 'L': dump = 1; break;
 		default: usage();
 		}
 	}
@@ -204,7 +214,11 @@ int main(int argc, char **argv)
 
 	down.ns = calloc(MAX_OPS, sizeof(uint64_t));
 	up.ns = calloc(MAX_OPS, sizeof(uint64_t));
-	if (!down.ns || !up.ns)
+	if (dump) {
+		all.ns = calloc(MAX_OPS, sizeof(uint64_t));
+		all_on = calloc(MAX_OPS, 1);
+	}
+	if (!down.ns || !up.ns || (dump && (!all.ns || !all_on)))
 		die_errno("calloc latency arrays");
 
 	t0 = now_ns();
@@ -236,6 +250,10 @@ int main(int argc, char **argv)
 
 			l->ns[l->n++] = t;
 			online[cpu] = on;
+			if (dump) {
+				all_on[all.n] = on;
+				all.ns[all.n++] = t;
+			}
 		}
 		set_state(st, cpu, online[cpu] ? SHS_CPU_ONLINE :
 						  SHS_CPU_OFFLINE);
@@ -278,6 +296,9 @@ int main(int argc, char **argv)
 	     t0 ? ops * 1e9 / (double)t0 : 0.0);
 	report_lat("offline", &down);
 	report_lat("online", &up);
+	for (i = 0; i < all.n; i++)
+		diag("lat %u %s %llu", i + 1, all_on[i] ? "online" : "offline",
+		     (unsigned long long)(all.ns[i] / 1000));
 	if (count && ops < count && !stop_requested) {
 		diag("error: planned %lu operations, completed %u", count, ops);
 		return KSFT_FAIL;

@@ -11,6 +11,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 PROGRAMS=(shs-run hotplug-driver exec-storm exec-target affinity-storm rt-hogs qexit)
+# Shell programs: the comparison drivers and the benchmark's guest half.
+SCRIPTS=(hotplug-shell hotplug-rcutorture shs-bench)
+# The busybox applets the init and the shell programs call.
+APPLETS=(sh mount cat echo mkdir uname sleep ls dmesg sync grep sed awk sort
+	tr cut tail rm insmod rmmod)
 CFLAGS=(-O2 -Wall -Wextra -Werror -static)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -19,8 +24,9 @@ usage() {
 Usage: ${0##*/} [--out FILE]
 
 Compiles ${PROGRAMS[*]}
-statically and packs them with $BUSYBOX and initramfs/init into a gzip'd
-newc cpio archive (default: \$CACHE_DIR/initramfs.cpio.gz).
+statically and packs them with $BUSYBOX, initramfs/init and
+${SCRIPTS[*]} into a gzip'd newc cpio archive
+(default: \$CACHE_DIR/initramfs.cpio.gz).
 EOT
 }
 
@@ -39,8 +45,12 @@ build() {
 		run gcc "${CFLAGS[@]}" -o "$stage/bin/$p" "$SHS_TOP/initramfs/$p.c" ||
 			die "compiling initramfs/$p.c failed"
 	done
+	for p in "${SCRIPTS[@]}"; do
+		install -m 0755 "$SHS_TOP/initramfs/$p" "$stage/bin/$p"
+	done
 	cp "$BUSYBOX" "$stage/bin/busybox"
-	for p in sh mount cat echo mkdir uname sleep ls dmesg sync; do
+	for p in "${APPLETS[@]}"; do
+		"$BUSYBOX" --list | grep -qx "$p" || die "$BUSYBOX has no '$p' applet"
 		ln -s busybox "$stage/bin/$p"
 	done
 	install -m 0755 "$SHS_TOP/initramfs/init" "$stage/init"

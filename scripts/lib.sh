@@ -30,10 +30,14 @@ CPUS=${CPUS:-4}
 SEED=${SEED:-}
 ACCEL=${ACCEL:-auto}
 INJECT=${INJECT:-auto}
+DRIVER=${DRIVER:-shs}
 JOBS=${JOBS:-$(($(nproc) + 1))}
 V=${V:-0}
 
 SCENARIOS="exec-storm affinity-storm rt-hogs mixed"
+# What drives CPU hotplug in the guest: our hotplug-driver, the shell loop
+# of tools/testing/selftests/cpu-hotplug, or rcutorture's torture_onoff.
+DRIVERS="shs shell rcutorture"
 
 # Exit codes, shared by every script (documented in README.md).
 EXIT_PASS=0
@@ -111,6 +115,8 @@ check_settings() {
 	auto | 0 | 1) ;;
 	*) die "INJECT='$INJECT' is unknown; use auto (on when compiled in), 0 or 1" ;;
 	esac
+	[[ " $DRIVERS " == *" $DRIVER "* ]] ||
+		die "DRIVER='$DRIVER' is unknown; choose one of: $DRIVERS"
 	[[ "$KCONFIG" =~ ^[A-Za-z0-9_-]+$ ]] && [ "$KCONFIG" != common ] &&
 		[ -f "$KCONFIG_DIR/$KCONFIG.config" ] ||
 		die "KCONFIG='$KCONFIG': no $KCONFIG_DIR/$KCONFIG.config; choose one of: $(list_kconfigs)"

@@ -27,6 +27,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 INITRAMFS=${INITRAMFS:-$CACHE_DIR/initramfs.cpio.gz}
 KERNEL_IMAGE=${KERNEL_IMAGE:-}	# boot this image instead of the built one
 MIN_OPS=${MIN_OPS:-}
+BENCH_OPS=${BENCH_OPS:-0}	# >0: hotplug benchmark mode (scripts/bench.sh)
 
 usage() {
 	cat <<EOT
@@ -35,7 +36,10 @@ Usage: ${0##*/} [--check]
 --check only validates the settings.
 Boots $(build_dir)/arch/x86/boot/bzImage
 with SCENARIO=$SCENARIO DURATION=$DURATION CPUS=$CPUS SEED=${SEED:-random}
-ACCEL=$ACCEL and writes a results directory under $RESULTS_DIR.
+DRIVER=$DRIVER ACCEL=$ACCEL and writes a results directory under
+$RESULTS_DIR.  With BENCH_OPS=N the guest instead times N hotplug
+operations with each driver in turn ($DRIVERS), each for at most
+DURATION s, with no load.
 Exit status: 0 PASS, 1 FAIL, 2 HANG, 3 BOOT-FAILED, 4 error.
 EOT
 }
@@ -85,7 +89,7 @@ kvm_works() {
 new_results_dir() {
 	local base n=1 d
 
-	base="$RESULTS_DIR/$(date +%Y%m%d-%H%M%S)-$SCENARIO"
+	base="$RESULTS_DIR/$(date +%Y%m%d-%H%M%S)-$RUN_LABEL"
 	d=$base
 	mkdir -p "$RESULTS_DIR"
 	while ! mkdir "$d" 2>/dev/null; do
@@ -107,6 +111,7 @@ record_inputs() {
 		printf 'project: %s\n' "$(git -C "$SHS_TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 		printf 'scenario: %s\nduration: %s\ncpus: %s\nseed: %s\naccel: %s\ninject: %s\n' \
 			"$SCENARIO" "$DURATION" "$CPUS" "$SEED" "$ACCEL_USED" "$INJECT_USED"
+		printf 'driver: %s\nbench_ops: %s\n' "$DRIVER" "$BENCH_OPS"
 		printf 'kconfig: %s\nrelease: %s\n' "$KCONFIG" "$RELEASE"
 		echo 'patches (sha256, name):'
 		local p
@@ -116,17 +121,24 @@ record_inputs() {
 	} >"$RES/inputs.txt"
 }
 
+# host_s: seconds since QEMU was started (QEMU_T0, in ns), 0.01 s steps.
+host_s() { awk -v a="$QEMU_T0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+
 # watch_qemu: follow the console while QEMU runs; kill it on silence or
 # before-boot timeout.  Sets WATCHDOG to the reason it killed QEMU, if any.
+# Writes host-side times (seconds after QEMU started, polled every 0.2 s)
+# to timing.txt: when the init reported in, when the stress started, when
+# the watchdog fired.
 watch_qemu() {
 	local log=$RES/console.log last_size=0 last_change shown=0 size now
-	local start booted=0
+	local start booted=0 stressed=0
 
 	start=$(date +%s)
 	last_change=$start
 	WATCHDOG=
+	: >"$RES/timing.txt"
 	while kill -0 "$QEMU_PID" 2>/dev/null; do
-		sleep 1
+		sleep 0.2
 		now=$(date +%s)
 		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
 		if [ "$size" != "$last_size" ]; then
@@ -134,7 +146,14 @@ watch_qemu() {
 			last_change=$now
 			# Show the progress and result lines as they come.
 			shown=$(show_new_lines "$log" "$shown")
-			[ "$booted" = 1 ] || ! grep -q 'SHS-BOOTED' "$log" || booted=1
+			if [ "$booted" = 0 ] && grep -q 'SHS-BOOTED' "$log"; then
+				booted=1
+				echo "host_booted_s=$(host_s)" >>"$RES/timing.txt"
+			fi
+			if [ "$stressed" = 0 ] && grep -q 'SHS-STRESS-START' "$log"; then
+				stressed=1
+				echo "host_stress_s=$(host_s)" >>"$RES/timing.txt"
+			fi
 		fi
 		if [ "$booted" = 0 ] && [ $((now - start)) -ge "$BOOT_TIMEOUT" ]; then
 			WATCHDOG="the init did not start within $BOOT_TIMEOUT s"
@@ -147,6 +166,7 @@ watch_qemu() {
 	done
 	show_new_lines "$log" "$shown" >/dev/null
 	if [ -n "$WATCHDOG" ]; then
+		echo "host_watchdog_s=$(host_s)" >>"$RES/timing.txt"
 		info "watchdog: $WATCHDOG; killing QEMU"
 		cleanup
 	fi
@@ -224,6 +244,35 @@ decide() {
 	echo "PASS all $(sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' "$RES/ktap.txt" | head -n1) tests ok, console clean"
 }
 
+# ts_of LINE: the kernel time stamp of the first console line holding LINE.
+ts_of() {
+	grep -F -m1 -- "$1" "$RES/console.log" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+}
+
+# detect_time: for a run that did not pass, how long after the stress
+# started the problem showed: from the kernel's time stamps when a console
+# line shows it (classifier, a KTAP 'not ok' or an error line), from the
+# host's clock when only the silence watchdog saw it.  Prints "SECONDS
+# (how)" or nothing.
+detect_time() {
+	local t0 t1 first how=kernel
+
+	t0=$(ts_of SHS-STRESS-START)
+	first=$(sed -n '1s/^[a-z]*: //p' "$RES/badness.txt")
+	[ -z "$first" ] || t1=$(ts_of "$first")
+	if [ -z "${t1:-}" ]; then
+		first=$(grep -m1 -E '^(not ok [0-9]+ |# [a-z-]+: error)' "$RES/guest.log" || true)
+		[ -z "$first" ] || t1=$(ts_of "$first")
+	fi
+	if [ -n "${WATCHDOG:-}" ] && { [ -z "${t1:-}" ] || [ -z "$t0" ]; }; then
+		t0=$(sed -n 's/^host_stress_s=//p' "$RES/timing.txt")
+		t1=$(sed -n 's/^host_watchdog_s=//p' "$RES/timing.txt")
+		how="host clock, watchdog"
+	fi
+	[ -n "$t0" ] && [ -n "${t1:-}" ] || return 0
+	awk -v a="$t0" -v b="$t1" -v h="$how" 'BEGIN { printf "%.1f (%s)\n", b - a, h }'
+}
+
 # summarize: the short summary users read, also saved as summary.txt.
 summarize() {
 	{
@@ -232,8 +281,9 @@ summarize() {
 		printf 'scenario: %s, %s s, %s CPUs, seed %s\n' "$SCENARIO" "$DURATION" "$CPUS" "$SEED"
 		sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/boot:     the init reported in at \1 s (kernel time)/p' \
 			"$RES/console.log" | head -n1
-		grep -E '^# hotplug-driver: (ops=|offline_lat|online_lat)' "$RES/guest.log" |
-			sed 's/^# hotplug-driver: /hotplug:  /' || true
+		[ -z "$DETECT" ] || printf 'detected: %s s after the stress started\n' "$DETECT"
+		grep -E '^# hotplug-[a-z]+: (ops=|offline_lat|online_lat)' "$RES/guest.log" |
+			sed 's/^# \(hotplug-[a-z]*\): /hotplug:  \1: /' || true
 		grep -E '^# [a-z-]+: workers=' "$RES/guest.log" | sed 's/^# /load:     /' || true
 		grep -E '^# shs-run: counter ' "$RES/guest.log" | sed 's/^# shs-run: counter /counter:  /' || true
 		[ ! -s "$RES/badness.txt" ] || { echo 'console:'; head -n 10 "$RES/badness.txt" | sed 's/^/  /'; }
@@ -267,6 +317,10 @@ main() {
 	RELEASE=$(kernel_release)
 	grep -qxF "RELEASE=$RELEASE" "$build/.shs-build.env" ||
 		die "the kernel in $build was built from other inputs ($(sed -n 's/^RELEASE=//p' "$build/.shs-build.env")) than asked for ($RELEASE): run 'make kernel'"
+	check_uint BENCH_OPS "$BENCH_OPS" 0 100000
+	RUN_LABEL=$SCENARIO
+	[ "$DRIVER" = shs ] || RUN_LABEL+="-$DRIVER"
+	[ "$BENCH_OPS" = 0 ] || RUN_LABEL=bench
 	[ -n "$SEED" ] || SEED=$(( $(date +%s%N) % 4294967296 ))
 	: "${MIN_OPS:=$((DURATION / 6 + 1))}"
 	ACCEL_USED=$(pick_accel)
@@ -287,12 +341,20 @@ main() {
 	cmdline+=" softlockup_panic=1 printk.devkmsg=on"
 	cmdline+=" shs.scenario=$SCENARIO shs.duration=$DURATION shs.seed=$SEED"
 	cmdline+=" shs.cpus=$CPUS shs.min_ops=$MIN_OPS shs.inject=$INJECT_USED"
+	cmdline+=" shs.driver=$DRIVER shs.bench=$BENCH_OPS"
 	total=$((BOOT_TIMEOUT + DURATION + 120))
+	[ "$BENCH_OPS" = 0 ] || total=$((BOOT_TIMEOUT + 3 * DURATION + 120))
+	# The kernel's modules (rcutorture) ride along as a second archive.
+	local initrd=$INITRAMFS
+	if [ -f "$build/modules.cpio.gz" ] && [ -z "$KERNEL_IMAGE" ]; then
+		initrd=$RES/initrd.cpio.gz
+		cat "$INITRAMFS" "$build/modules.cpio.gz" >"$initrd"
+	fi
 	local accel_args=(-accel "tcg,thread=multi")
 	[ "$ACCEL_USED" = kvm ] && accel_args=(-accel kvm -cpu host)
 	QEMU_CMD=(timeout -k 10 "$total" "$QEMU" "${accel_args[@]}"
 		-smp "$CPUS" -m "$QEMU_MEM" -nodefaults -display none -no-reboot
-		-kernel "$bzimage" -initrd "$INITRAMFS" -append "$cmdline"
+		-kernel "$bzimage" -initrd "$initrd" -append "$cmdline"
 		-serial "file:$RES/console.log"
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 	printf '%q ' "${QEMU_CMD[@]}" >"$RES/qemu-cmd"
@@ -300,6 +362,7 @@ main() {
 	info "results: $RES"
 	info "qemu: $(cat "$RES/qemu-cmd")"
 	: >"$RES/console.log"
+	QEMU_T0=$(date +%s%N)
 	"${QEMU_CMD[@]}" </dev/null >"$RES/qemu.log" 2>&1 &
 	QEMU_PID=$!
 	watch_qemu
@@ -311,6 +374,9 @@ main() {
 	grep -E '^(KTAP|1\.\.|(not )?ok |# )' "$RES/guest.log" >"$RES/ktap.txt" || true
 	grep -E '^# hotplug-driver: ' "$RES/guest.log" >"$RES/stats.txt" || true
 	decide "$rc" >"$RES/verdict"
+	DETECT=
+	[ "$(cut -d' ' -f1 "$RES/verdict")" = PASS ] || DETECT=$(detect_time)
+	[ -z "$DETECT" ] || echo "detect_s=${DETECT%% *}" >>"$RES/timing.txt"
 	summarize
 	case "$(cut -d' ' -f1 "$RES/verdict")" in
 	PASS) exit "$EXIT_PASS" ;;

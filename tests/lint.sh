@@ -15,8 +15,8 @@ cd "$T_TOP" || exit 1
 mapfile -t sh_files < <(git ls-files '*.sh' .ci/run)
 t_expect "shellcheck -S warning (${#sh_files[@]} files)" 0 '' \
 	shellcheck -S warning -x "${sh_files[@]}"
-t_expect "shellcheck -S warning initramfs/init (POSIX sh)" 0 '' \
-	shellcheck -s sh -S warning initramfs/init
+t_expect "shellcheck -S warning initramfs/ shell programs (POSIX sh)" 0 "" \
+	shellcheck -s sh -S warning initramfs/init initramfs/hotplug-shell initramfs/hotplug-rcutorture initramfs/shs-bench
 
 src=$(scripts/tree.sh --print-src) || { t_not_ok "kernel tree for checkpatch" "scripts/tree.sh failed"; t_done; exit; }
 while read -r p; do
