@@ -14,6 +14,7 @@ SEED ?=
 KCONFIG ?= debug
 ACCEL ?= auto
 INJECT ?= auto
+DRIVER ?= shs
 EXTRA_PATCHES ?=
 KERNEL_TARBALL ?=
 KERNEL_SHA256 ?=
@@ -23,7 +24,7 @@ RESULTS_DIR ?= $(CURDIR)/results
 JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 V ?= 0
 
-export SCENARIO DURATION CPUS SEED KCONFIG ACCEL INJECT EXTRA_PATCHES KERNEL_TARBALL
+export SCENARIO DURATION CPUS SEED KCONFIG ACCEL INJECT DRIVER EXTRA_PATCHES KERNEL_TARBALL
 export KERNEL_SHA256 KERNEL_SRC CACHE_DIR RESULTS_DIR JOBS V
 
 ifeq ($(V),1)
@@ -33,7 +34,7 @@ Q := @
 endif
 
 .PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
-	report test lint unit e2e mutants clean
+	report test lint unit e2e mutants bench bench-quick clean
 
 # The main job: everything from a fresh clone to a verdict.
 all: check-settings deps tree kernel initramfs run
@@ -49,13 +50,17 @@ help:
 	@echo '  run            boot the built kernel and stress it (new results dir)'
 	@echo '  rerun          same as run, without rebuilding anything'
 	@echo '  report         reprint the summary of the last run'
-	@echo '  test           lint, host-side unit tests, end-to-end boots, mutants'
+	@echo '  test           lint, host-side unit tests, end-to-end boots, mutants, bench-quick'
 	@echo '  lint           shellcheck and checkpatch.pl --strict'
 	@echo '  mutants        A/B: each tests/mutants/*.patch must be caught, the series must pass'
+	@echo '  bench          build, boot, hotplug and time-to-detect figures against the'
+	@echo '                 selftest shell loop and rcutorture; regenerates BENCHMARKS.md (~1 h)'
+	@echo '  bench-quick    the same, cut down (< 10 min); part of test'
 	@echo '  clean          remove the objects of KCONFIG=$(KCONFIG) and the initramfs'
 	@echo 'Variables in effect:'
 	@echo '  SCENARIO=$(SCENARIO) (exec-storm affinity-storm rt-hogs mixed)'
 	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL) INJECT=$(INJECT)'
+	@echo '  DRIVER=$(DRIVER) (shs shell rcutorture: what drives hotplug)'
 	@echo '  KCONFIG=$(KCONFIG) EXTRA_PATCHES=$(EXTRA_PATCHES)'
 	@echo '  KERNEL_TARBALL=$(KERNEL_TARBALL) KERNEL_SHA256=$(KERNEL_SHA256) KERNEL_SRC=$(KERNEL_SRC)'
 	@echo '  CACHE_DIR=$(CACHE_DIR)'
@@ -102,6 +107,14 @@ e2e: deps
 # must pass the same run.
 mutants: deps
 	$(Q)tests/run-all.sh mutants
+
+# The benchmark: raw numbers and BENCHMARKS.md in a new results directory;
+# bench also regenerates BENCHMARKS.md at the top.
+bench: deps initramfs
+	$(Q)scripts/bench.sh
+
+bench-quick: deps initramfs
+	$(Q)scripts/bench.sh --quick
 
 # Every test, ending with "N passed, N failed".
 test: deps

@@ -10,11 +10,12 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # Debian package names: kernel build, quilt, QEMU, the guest's busybox, the
-# initramfs packer, and the linters `make lint` runs.
+# initramfs packer, the linters `make lint` runs, gnuplot for the latency
+# plot of `make bench` and jq to check its JSON.
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio gzip xz-utils
 	rsync ccache quilt perl busybox-static qemu-system-x86 shellcheck
-	ca-certificates
+	ca-certificates gnuplot-nox jq
 )
 
 usage() {

@@ -50,12 +50,14 @@ for c in exec_select.inactive exec_stop.refused stop_queue.enoent migrate.refuse
 	v=$(counter_of "$c")
 	if [ "${v:-0}" -gt 0 ]; then t_ok "coverage (mixed): $c=$v"; else t_not_ok "coverage (mixed): $c" "never fired (${v:-missing})"; fi
 done
-# rt-hogs is left out: the unmodified kernel hangs in it too often to be a
-# baseline (README, "Known findings").
-for s in exec-storm affinity-storm; do
+for s in exec-storm affinity-storm rt-hogs; do
 	run_case "boot: $s scenario, $D s" 0 PASS SCENARIO="$s" DURATION="$D"
 	t_true "  ... its KTAP coverage test passed" grep -q '^ok [0-9]* coverage$' "$LAST_RES/ktap.txt"
 done
+# Another driver: the loads lose the state table and must not misread it.
+run_case "boot: affinity-storm driven by the selftest's shell loop, $D s" 0 PASS \
+	SCENARIO=affinity-storm DRIVER=shell DURATION="$D"
+t_true "  ... which did the hotplugging" grep -q '^# hotplug-shell: ops=[1-9]' "$LAST_RES/guest.log"
 
 t_expect "build: noinject kernel (option off)" 0 'built in' env KCONFIG=noinject scripts/kernel.sh
 noinject=$(KCONFIG=noinject build_dir)

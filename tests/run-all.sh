@@ -1,17 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run every test suite (lint, unit, e2e, mutants) and end with the line
+# Run every test suite (lint, unit, e2e, mutants, bench) and end with the line
 # "N passed, N failed" that CI reads.  Each suite's output is kept in
 # tests/out/.
 #
-# Usage: tests/run-all.sh [SUITE...]     (default: lint unit e2e mutants)
+# Usage: tests/run-all.sh [SUITE...]     (default: lint unit e2e mutants bench)
 
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 suites=("$@")
-[ "${#suites[@]}" -gt 0 ] || suites=(lint unit e2e mutants)
+[ "${#suites[@]}" -gt 0 ] || suites=(lint unit e2e mutants bench)
 mkdir -p tests/out
 pass=0 fail=0
 start=$(date +%s)

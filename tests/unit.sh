@@ -77,6 +77,30 @@ t_expect "driver: a bad option value is a usage error" 2 \
 	"--cpus: invalid value 'many'" \
 	"$BIN/hotplug-driver" --cpus many
 
+fake_sysfs "$fs" 4
+t_expect "driver: --dump-latencies prints one line per completed operation" 0 '' \
+	bash -c "'$BIN/hotplug-driver' --sysfs '$fs' --prio 0 --no-state --duration 0 --count 40 --seed 5 --dump-latencies |
+		grep -cE '^# hotplug-driver: lat [0-9]+ (offline|online) [0-9]+\$' | grep -qx 40"
+
+# --- the selftest's shell loop (busybox sh, as in the guest) ----------------
+
+fake_sysfs "$fs" 4
+t_expect "shell loop: --count 30 in busybox sh, with latency percentiles" 0 \
+	'ops=30 offline=15 online=15 errors=0.*' \
+	/bin/busybox sh initramfs/hotplug-shell --sysfs "$fs" --duration 0 --count 30
+t_expect "shell loop: ... and its offline latency line" 0 \
+	'offline_latency_us n=15 min=[0-9]+ p50=[0-9]+ p99=[0-9]+ max=[0-9]+ mean=[0-9]+' \
+	/bin/busybox sh initramfs/hotplug-shell --sysfs "$fs" --duration 0 --count 30
+t_true "shell loop: leaves every CPU online at the end" \
+	bash -c "[ \"\$(cat $fs/cpu1/online $fs/cpu2/online $fs/cpu3/online | tr -d '\n')\" = 111 ]"
+fake_sysfs "$fs" 3
+ln -sf /dev/full "$fs/cpu2/online"
+t_expect "shell loop: a failing write is reported and fails the run" 1 \
+	'error: op [0-9]+: echo 0 > cpu2/online failed' \
+	/bin/busybox sh initramfs/hotplug-shell --sysfs "$fs" --duration 0 --count 10
+t_expect "shell loop: a bad option is a usage error" 2 'Usage: hotplug-shell' \
+	/bin/busybox sh initramfs/hotplug-shell --count many
+
 # --- loads on the host ------------------------------------------------------
 
 t_expect "exec-storm: every child's exit status checked, none bad" 0 \
