@@ -145,21 +145,24 @@ $([ -f "$1/latency.svg" ] && echo "Latency of each operation in the first boot, 
 Each regression mutant of tests/mutants/ applied on top of the series,
 the same scenario, seed, load, injection and kernel, with hotplug driven
 by our hotplug-driver and then by rcutorture's torture_onoff
-(onoff_interval=1 jiffy): time from the stress starting to the first sign
-of the bug on the console (kernel time stamps) or to the silence watchdog.
-The verdict comes from the same general detection in both cases.
+(onoff_interval=1 jiffy); then once more with hotplug-driver and the
+race-window injection switched off (\`INJECT=0\`), to show what the
+injection adds.  Time from the stress starting to the first sign of the
+bug on the console (kernel time stamps) or to the silence watchdog.  The
+verdict comes from the same general detection in every case.
 UNCOVERED: no bug reported, but the coverage test failed (some widened
 window never had a CPU go down inside it); the control must be PASS or
 UNCOVERED, never FAIL or HANG.
 
-| mutant | scenario | hotplug-driver | torture_onoff |
-| --- | --- | --- | --- |
+| mutant | scenario | hotplug-driver | torture_onoff | hotplug-driver, injection off |
+| --- | --- | --- | --- | --- |
 $(awk -F'\t' '$1 == "detect" && $2 ~ /_scenario$/ { sub(/_scenario$/, "", $2); print $2 }' "$TSV" | while read -r m; do
-	printf '| %s | %s, up to %s s | %s | %s |\n' "$m" "$(v detect "${m}_scenario")" \
-		"$(v detect "${m}_duration_s")" "$(detected "$m" shs)" "$(detected "$m" rcutorture)"
+	printf '| %s | %s, up to %s s | %s | %s | %s |\n' "$m" "$(v detect "${m}_scenario")" \
+		"$(v detect "${m}_duration_s")" "$(detected "$m" shs)" "$(detected "$m" rcutorture)" \
+		"$(detected "$m" shs-noinject)"
 done)
 $(awk -F'\t' '$1 == "detect" && $2 ~ /^control-.*_rcutorture_verdict$/ { sub(/^control-/, "", $2); sub(/_rcutorture_verdict$/, "", $2); print $2 }' "$TSV" | while read -r s; do
-	printf '| control: the series alone | %s, %s s | | %s (%s ops) |\n' "$s" \
+	printf '| control: the series alone | %s, %s s | | %s (%s ops) | |\n' "$s" \
 		"$(v detect "control-${s}_duration_s")" "$(v detect "control-${s}_rcutorture_verdict")" \
 		"$(v detect "control-${s}_rcutorture_ops")"
 done)
@@ -167,10 +170,13 @@ done)
 The author of the 2010 fix (seed 001) needed up to 12 hours of CPU
 hotplug stress with RT throttling to see the hang once.  Here the slowest
 mutant to be caught with hotplug-driver took
-$(awk -F'\t' '$1 == "detect" && $2 ~ /_shs_seconds$/ && $3 ~ /^[0-9.]+$/ { if ($3 > m) m = $3; n++ } END { print (n ? m " s" : "n/a") }' "$TSV") of
-stress; with torture_onoff,
-$(awk -F'\t' '$1 == "detect" && $2 ~ /^seed.*_rcutorture_verdict$/ { n++; if ($3 == "FAIL" || $3 == "HANG") c++ } END { printf "%d of %d", c, n }' "$TSV")
-mutants were caught within the same time.
+$(awk -F'\t' '$1 == "detect" && $2 ~ /_shs_seconds$/ && $3 ~ /^[0-9.]+$/ { if ($3 > m) m = $3; n++ } END { print (n ? m " s" : "n/a") }' "$TSV")
+of stress.  Mutants caught within their time:
+$(for a in shs rcutorture shs-noinject; do
+	awk -F'\t' -v s="_${a}_verdict" -v a="$a" '$1 == "detect" && $2 ~ /^seed/ && substr($2, length($2) - length(s) + 1) == s { n++; if ($3 == "FAIL" || $3 == "HANG") c++ }
+		END { printf "%s %d of %d", (a == "shs" ? "hotplug-driver" : a == "rcutorture" ? "torture_onoff" : "hotplug-driver with the injection off"), c, n }' "$TSV"
+	[ "$a" = shs-noinject ] && echo . || echo ";"
+done)
 
 ## 5. Cost of the injection option
 

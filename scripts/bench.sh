@@ -16,9 +16,10 @@
 #              (hotplug-rcutorture); ops/s and latencies, with ratios
 #   4 detect   each regression mutant of tests/mutants/ (--quick: the
 #              first), same scenario, seed and kernel, with hotplug-driver
-#              and with torture_onoff driving hotplug: time from the stress
+#              and with torture_onoff driving hotplug, and with
+#              hotplug-driver and the injection off: time from the stress
 #              starting to the verdict; plus torture_onoff on the series
-#              alone, which must pass
+#              alone, which must report no bug
 #   5 option   section 3's hotplug-driver throughput on the debug kernel
 #              with the injection compiled in but off, against the
 #              noinject kernel built without it
@@ -237,10 +238,16 @@ section_hotplug() {
 		step "hotplug: bringing the $kc kernel up to date"
 		KCONFIG=$kc timed r scripts/kernel.sh
 	done
+	# Alternate which kernel boots first, so that neither always runs
+	# on a machine that has just finished the other.
 	for r in $(seq "$reps"); do
-		for kc in debug noinject; do
-			bench_boot "$kc" "$r"
-		done
+		if [ $((r % 2)) = 1 ]; then
+			bench_boot debug "$r"
+			bench_boot noinject "$r"
+		else
+			bench_boot noinject "$r"
+			bench_boot debug "$r"
+		fi
 	done
 	for kc in debug noinject; do
 		for d in shs shell rcutorture; do
@@ -262,12 +269,13 @@ section_hotplug() {
 # header FIELD PATCH: the value of a "  Field: value" line of a mutant.
 header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }
 
-# detect_run NAME DRIVER VAR=value...: one time-to-detect run.
+# detect_run NAME ARM VAR=value...: one time-to-detect run; ARM names the
+# way hotplug was driven (shs, rcutorture, shs-noinject).
 detect_run() {
 	local name=$1 d=$2 log res v
 	shift 2
 	log="$OUT/logs/detect-$name-$d.log"
-	env "$@" DRIVER="$d" scripts/run.sh >"$log" 2>&1 || true
+	env "$@" scripts/run.sh >"$log" 2>&1 || true
 	res=$(sed -n 's/^results: *//p' "$log" | tail -n1)
 	[ -n "$res" ] && [ -f "$res/verdict" ] || die "no results from the $name/$d run (see $log)"
 	v=$(cut -d' ' -f1 "$res/verdict")
@@ -305,8 +313,13 @@ section_detect() {
 		for d in shs rcutorture; do
 			step "detect: $name with $d driving hotplug ($scenario, up to $duration s)"
 			detect_run "$name" "$d" KCONFIG=debug EXTRA_PATCHES="$m" SCENARIO="$scenario" \
-				DURATION="$duration" SEED="$seed" INJECT="${inject:-auto}"
+				DURATION="$duration" SEED="$seed" INJECT="${inject:-auto}" DRIVER="$d"
 		done
+		# What the injection adds: the same run, our driver, windows as
+		# narrow as vanilla's.
+		step "detect: $name with shs driving hotplug, injection off ($scenario, up to $duration s)"
+		detect_run "$name" shs-noinject KCONFIG=debug EXTRA_PATCHES="$m" SCENARIO="$scenario" \
+			DURATION="$duration" SEED="$seed" INJECT=0 DRIVER=shs
 	done
 	step "detect: back to the series alone"
 	KCONFIG=debug timed t scripts/kernel.sh
@@ -314,7 +327,8 @@ section_detect() {
 		duration=$((QUICK ? 20 : 60))
 		step "detect: control, torture_onoff on the series alone ($scenario, $duration s)"
 		rec detect "control-${scenario}_duration_s" "$duration" s
-		detect_run "control-$scenario" rcutorture KCONFIG=debug SCENARIO="$scenario" DURATION="$duration"
+		detect_run "control-$scenario" rcutorture KCONFIG=debug SCENARIO="$scenario" \
+			DURATION="$duration" DRIVER=rcutorture
 		case "$(val detect "control-${scenario}_rcutorture_verdict")" in
 		PASS | UNCOVERED) ;;
 		*) FAILED=1 ;;

@@ -6,8 +6,10 @@
 #
 #   BOOT-FAILED  the init never reported in (print the last console lines)
 #   HANG         no console progress for HANG_TIMEOUT s, the run's time limit
-#                ran out, or the kernel's own hang detectors fired
-#   FAIL         a bad console line (classifier), a KTAP 'not ok', a lost or
+#                ran out, or the kernel's own hang detectors fired, with no
+#                warning or bug on the console before it
+#   FAIL         a bad console line (classifier; the first one decides
+#                between HANG and FAIL), a KTAP 'not ok', a lost or
 #                stuck worker, a guest that ended without a verdict, or a
 #                booted kernel that is not the one that was built
 #   PASS         none of the above, every planned test reported ok
@@ -217,17 +219,24 @@ decide() {
 		echo "FAIL booted kernel $booted, but the build is $RELEASE: stale image"
 		return
 	fi
-	if grep -q '^hang: ' "$RES/badness.txt"; then
-		echo "HANG $(grep -m1 '^hang: ' "$RES/badness.txt" | cut -c7-)"
+	# The first sign decides: a kernel that warned and then hung failed
+	# at the warning; the hang is a consequence, named after it.
+	bad=$(head -n1 "$RES/badness.txt")
+	case "$bad" in
+	hang:*)
+		echo "HANG ${bad#hang: }"
 		return
-	fi
+		;;
+	bug:* | warning:*)
+		local then
+		then=$(grep -m1 '^hang: ' "$RES/badness.txt" | cut -c7-)
+		[ -n "$then" ] || [ -z "$WATCHDOG" ] || then=$WATCHDOG
+		echo "FAIL console: $bad${then:+ (then: $then)}"
+		return
+		;;
+	esac
 	if [ -n "$WATCHDOG" ] || [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "HANG ${WATCHDOG:-the run exceeded its time limit}"
-		return
-	fi
-	bad=$(grep -m1 -E '^(bug|warning): ' "$RES/badness.txt" || true)
-	if [ -n "$bad" ]; then
-		echo "FAIL console: $bad"
 		return
 	fi
 	if ! reason=$(ktap_check "$RES/ktap.txt"); then
@@ -320,7 +329,7 @@ main() {
 	check_uint BENCH_OPS "$BENCH_OPS" 0 100000
 	RUN_LABEL=$SCENARIO
 	[ "$DRIVER" = shs ] || RUN_LABEL+="-$DRIVER"
-	[ "$BENCH_OPS" = 0 ] || RUN_LABEL=bench
+	[ "$BENCH_OPS" = 0 ] || RUN_LABEL=bench-boot
 	[ -n "$SEED" ] || SEED=$(( $(date +%s%N) % 4294967296 ))
 	: "${MIN_OPS:=$((DURATION / 6 + 1))}"
 	ACCEL_USED=$(pick_accel)

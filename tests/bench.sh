@@ -51,6 +51,8 @@ t_true "detect: hotplug-driver caught $m ($(v detect ${m}_shs_verdict) after $(v
 	bash -c '[[ "$1" == FAIL || "$1" == HANG ]] && [ -n "$2" ]' _ "$(v detect ${m}_shs_verdict)" "$(v detect ${m}_shs_seconds)"
 t_true "detect: the torture_onoff run of $m has a verdict ($(v detect ${m}_rcutorture_verdict))" \
 	bash -c '[[ "$1" =~ ^(PASS|UNCOVERED|FAIL|HANG)$ ]]' _ "$(v detect ${m}_rcutorture_verdict)"
+t_true "detect: the run of $m with the injection off has a verdict ($(v detect ${m}_shs-noinject_verdict))" \
+	bash -c '[[ "$1" =~ ^(PASS|UNCOVERED|FAIL|HANG)$ ]]' _ "$(v detect ${m}_shs-noinject_verdict)"
 s=$(v detect ${m}_scenario)
 t_true "detect: torture_onoff on the series alone reports no bug in $s ($(v detect control-${s}_rcutorture_verdict))" \
 	bash -c '[[ "$1" =~ ^(PASS|UNCOVERED)$ ]]' _ "$(v detect control-${s}_rcutorture_verdict)"
