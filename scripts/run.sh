@@ -229,7 +229,7 @@ decide() {
 		;;
 	bug:* | warning:*)
 		local then
-		then=$(grep -m1 '^hang: ' "$RES/badness.txt" | cut -c7-)
+		then=$(grep -m1 '^hang: ' "$RES/badness.txt" | cut -c7- || true)
 		[ -n "$then" ] || [ -z "$WATCHDOG" ] || then=$WATCHDOG
 		echo "FAIL console: $bad${then:+ (then: $then)}"
 		return

@@ -252,12 +252,17 @@ t_expect "run.sh: a WARNING, then a hang: FAIL at the WARNING, the hang named af
 	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
 	FAKE_LINES=$'SHS-BOOTED release='"$rel"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.' \
 	scripts/run.sh
+t_expect "run.sh: a WARNING, then silence: FAIL at the WARNING, the silence named after it" 1 \
+	'verdict: +FAIL console: warning: WARNING: CPU: 1 PID: 9 at x.c:1 f\+0x0/0x1 \(then: no console output for 10 s\)' \
+	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
+	FAKE_LINES=$'SHS-BOOTED release='"$rel"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1' \
+	scripts/run.sh
 t_expect "run.sh: a hang, then a WARNING: HANG" 2 \
 	'verdict: +HANG INFO: task a:7 blocked for more than 10 seconds.' \
 	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
 	FAKE_LINES=$'SHS-BOOTED release='"$rel"$'\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.\n[ 16.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1' \
 	scripts/run.sh
 t_true "run.sh: every run got its own results directory" \
-	bash -c "[ \$(ls -d $RESULTS_DIR/*-mixed* | wc -l) -eq 5 ]"
+	bash -c "[ \$(ls -d $RESULTS_DIR/*-mixed* | wc -l) -eq 6 ]"
 
 t_done
