@@ -375,6 +375,8 @@ plot "< grep offline $a" using 1:(\$3/1000) with points pt 7 ps 0.4 title "hotpl
      "< grep offline $b" using 1:(\$3/1000) with points pt 6 ps 0.5 title "shell loop: offline", \
      "< grep ' online' $b" using 1:(\$3/1000) with points pt 4 ps 0.5 title "shell loop: online"
 EOT
+	# Every file of the project carries its licence, generated ones too.
+	sed -i '1a <!-- SPDX-License-Identifier: GPL-2.0 -->' "$svg"
 }
 
 main() {
