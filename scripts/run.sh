@@ -228,10 +228,10 @@ decide() {
 		return
 		;;
 	bug:* | warning:*)
-		local then
-		then=$(grep -m1 '^hang: ' "$RES/badness.txt" | cut -c7- || true)
-		[ -n "$then" ] || [ -z "$WATCHDOG" ] || then=$WATCHDOG
-		echo "FAIL console: $bad${then:+ (then: $then)}"
+		local after
+		after=$(grep -m1 '^hang: ' "$RES/badness.txt" | cut -c7- || true)
+		[ -n "$after" ] || [ -z "$WATCHDOG" ] || after=$WATCHDOG
+		echo "FAIL console: $bad${after:+ (then: $after)}"
 		return
 		;;
 	esac
