@@ -15,9 +15,7 @@ source "$(dirname "$0")/lib.sh"
 TSV=$1/bench.tsv
 
 # v SECTION NAME: the recorded value, or n/a.
-v() {
-	awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n { x = $3 } END { print (x == "" ? "n/a" : x) }' "$TSV"
-}
+v() { tsv_get "$TSV" "$1" "$2"; }
 
 # samples SECTION PREFIX: the per-run values named PREFIX<n>, comma-separated.
 samples() {
@@ -30,11 +28,11 @@ sec() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9.]+$/) printf "%.2f", x; else print
 # ms US: microseconds as milliseconds, one decimal.
 ms() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9.]+$/) printf "%.1f", x / 1000; else print "n/a" }'; }
 
-# ratio A B [UNIT]: A / B as "N.NN×".
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f×", a / b
-		else print "n/a" }'
+# xratio A B: A / B as "N.NN×".
+xratio() {
+	local r
+	r=$(ratio "$1" "$2")
+	[ "$r" = n/a ] && echo n/a || echo "${r}×"
 }
 
 # lat KERNEL DRIVER KIND: "p50 / p99 / max / mean" in ms.
@@ -119,13 +117,13 @@ compiled in but switched off; medians of $reps boot(s).
 | driver | ops/s | offline latency ms: p50 / p99 / max / mean | online latency ms: p50 / p99 / max / mean | ours (ops/s) against it |
 | --- | --- | --- | --- | --- |
 | hotplug-driver (ours) | $(v hotplug debug_shs_ops_per_s) | $(lat debug shs offline) | $(lat debug shs online) | 1.00× |
-| shell loop of tools/testing/selftests/cpu-hotplug | $(v hotplug debug_shell_ops_per_s) | $(lat debug shell offline) | $(lat debug shell online) | $(ratio "$(v hotplug debug_shs_ops_per_s)" "$(v hotplug debug_shell_ops_per_s)") |
-| rcutorture torture_onoff, onoff_interval=1 jiffy | $(v hotplug debug_rcutorture_ops_per_s) | $(lat debug rcutorture offline) | $(lat debug rcutorture online) | $(ratio "$(v hotplug debug_shs_ops_per_s)" "$(v hotplug debug_rcutorture_ops_per_s)") |
+| shell loop of tools/testing/selftests/cpu-hotplug | $(v hotplug debug_shell_ops_per_s) | $(lat debug shell offline) | $(lat debug shell online) | $(xratio "$(v hotplug debug_shs_ops_per_s)" "$(v hotplug debug_shell_ops_per_s)") |
+| rcutorture torture_onoff, onoff_interval=1 jiffy | $(v hotplug debug_rcutorture_ops_per_s) | $(lat debug rcutorture offline) | $(lat debug rcutorture online) | $(xratio "$(v hotplug debug_shs_ops_per_s)" "$(v hotplug debug_rcutorture_ops_per_s)") |
 
 | mean latency against ours | offline | online |
 | --- | --- | --- |
-| shell loop | $(ratio "$(v hotplug debug_shell_offline_mean_us)" "$(v hotplug debug_shs_offline_mean_us)") | $(ratio "$(v hotplug debug_shell_online_mean_us)" "$(v hotplug debug_shs_online_mean_us)") |
-| torture_onoff | $(ratio "$(v hotplug debug_rcutorture_offline_mean_us)" "$(v hotplug debug_shs_offline_mean_us)") | $(ratio "$(v hotplug debug_rcutorture_online_mean_us)" "$(v hotplug debug_shs_online_mean_us)") |
+| shell loop | $(xratio "$(v hotplug debug_shell_offline_mean_us)" "$(v hotplug debug_shs_offline_mean_us)") | $(xratio "$(v hotplug debug_shell_online_mean_us)" "$(v hotplug debug_shs_online_mean_us)") |
+| torture_onoff | $(xratio "$(v hotplug debug_rcutorture_offline_mean_us)" "$(v hotplug debug_shs_offline_mean_us)") | $(xratio "$(v hotplug debug_rcutorture_online_mean_us)" "$(v hotplug debug_shs_online_mean_us)") |
 
 How each is measured: hotplug-driver times each write to
 \`cpuN/online\` with CLOCK_MONOTONIC.  The shell loop reads busybox

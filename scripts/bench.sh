@@ -59,16 +59,7 @@ rec() {
 }
 
 # val SECTION NAME: a recorded value ("n/a" when none).
-val() {
-	awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n { v = $3 } END { print (v == "" ? "n/a" : v) }' "$TSV"
-}
-
-# ratio A B: A / B to two decimals, or n/a.
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b
-		else print "n/a" }'
-}
+val() { tsv_get "$TSV" "$1" "$2"; }
 
 # median: the median of the numbers on stdin (n/a when none).
 median() {
@@ -115,10 +106,8 @@ compiled() { grep -c '^  CC ' "$1" || true; }
 # holding the work-tree lock as kernel.sh does (in a subshell, so the lock
 # goes with it).
 kbuild_direct() (
-	cc=gcc
-	command -v ccache >/dev/null && cc="ccache gcc"
 	with_lock "$(work_tree).lock" true
-	cd "$(work_tree)" && make -j"$JOBS" O="$(KCONFIG=debug build_dir)" CC="$cc" bzImage modules
+	cd "$(work_tree)" && make -j"$JOBS" O="$(KCONFIG=debug build_dir)" CC="$(kbuild_cc)" bzImage modules
 )
 
 # cold_build DIR: olddefconfig and a full build into the empty DIR, plain
@@ -266,9 +255,6 @@ section_hotplug() {
 	done
 }
 
-# header FIELD PATCH: the value of a "  Field: value" line of a mutant.
-header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }
-
 # detect_run NAME ARM VAR=value...: one time-to-detect run; ARM names the
 # way hotplug was driven (shs, rcutorture, shs-noinject).
 detect_run() {
@@ -279,11 +265,8 @@ detect_run() {
 	res=$(sed -n 's/^results: *//p' "$log" | tail -n1)
 	[ -n "$res" ] && [ -f "$res/verdict" ] || die "no results from the $name/$d run (see $log)"
 	v=$(cut -d' ' -f1 "$res/verdict")
-	# A FAIL whose only reason is the coverage test found no bug: the
-	# driver just never took a CPU down inside some widened window.
-	if [ "$v" = FAIL ] && grep -qE '^FAIL KTAP: not ok [0-9]+ coverage #[^;]*$' "$res/verdict"; then
-		v=UNCOVERED
-	fi
+	# A FAIL whose only reason is the coverage test found no bug.
+	! coverage_only "$(cat "$res/verdict")" || v=UNCOVERED
 	rec detect "${name}_${d}_verdict" "$v"
 	rec detect "${name}_${d}_seconds" "$(sed -n 's/^detect_s=//p' "$res/timing.txt")" s
 	rec detect "${name}_${d}_ops" "$(grep -m1 -E '^# hotplug-[a-z]+: ops=' "$res/guest.log" | tr ' ' '\n' | sed -n 's/^ops=//p')"
@@ -298,9 +281,9 @@ section_detect() {
 	[ "$QUICK" = 0 ] || mutants=("${mutants[0]}")
 	for m in "${mutants[@]}"; do
 		name=$(basename "$m" .patch)
-		scenario=$(header Scenario "$m")
-		duration=$(header Duration "$m")
-		inject=$(header Inject "$m")
+		scenario=$(mutant_header Scenario "$m")
+		duration=$(mutant_header Duration "$m")
+		inject=$(mutant_header Inject "$m")
 		[ -n "$scenario" ] && [ -n "$duration" ] || die "$m lacks a Scenario: or Duration: header"
 		[ "$QUICK" = 0 ] || duration=20
 		[[ " $scenarios " == *" $scenario "* ]] || scenarios+=" $scenario"

@@ -232,8 +232,8 @@ do_build() {
 	log="$build/.shs-build.log"
 	start=$(date +%s)
 	info "building $KVER-shs-$BUILD_ID in $build (log: $log)"
-	local cc=gcc
-	command -v ccache >/dev/null && cc="ccache gcc"
+	local cc
+	cc=$(kbuild_cc)
 	(cd "$work" && exec make -j"$JOBS" O="$build" CC="$cc" bzImage modules) \
 		>"$log" 2>&1 &
 	pid=$!

@@ -206,6 +206,35 @@ build_id() {
 # CONFIG_LOCALVERSION carries the build id (see scripts/kernel.sh).
 kernel_release() { printf '%s-shs-%s\n' "$KVER" "$(build_id)"; }
 
+# kbuild_cc: the CC every kbuild call uses; one value, so that kbuild
+# never sees its command line change between kernel.sh and bench.sh.
+kbuild_cc() {
+	if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi
+}
+
+# mutant_header FIELD PATCH: the value of a "  Field: value" header line
+# of a regression mutant (tests/mutants/*.patch).
+mutant_header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }
+
+# coverage_only VERDICT: is VERDICT a FAIL whose only reason is the
+# coverage test?  A mutant that deletes a check also silences its counter,
+# so such a FAIL shows no symptom of a bug.
+coverage_only() {
+	[[ "$1" =~ ^FAIL\ KTAP:\ not\ ok\ [0-9]+\ coverage\ \#[^\;]*$ ]]
+}
+
+# tsv_get TSV SECTION NAME: a value of a bench.tsv, or n/a.
+tsv_get() {
+	awk -F'\t' -v s="$2" -v n="$3" '$1 == s && $2 == n { v = $3 } END { print (v == "" ? "n/a" : v) }' "$1"
+}
+
+# ratio A B: A / B to two decimals, or n/a when either is not a number.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b
+		else print "n/a" }'
+}
+
 # with_lock FILE CMD...: run CMD holding an exclusive lock on FILE.
 # Two runs sharing a work tree would otherwise patch it under each other.
 with_lock() {

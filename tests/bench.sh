@@ -15,7 +15,7 @@ set -uo pipefail
 source "$(dirname "$0")/testlib.sh"
 cd "$T_TOP" || exit 1
 export RESULTS_DIR=${RESULTS_DIR:-$T_TOP/results}
-unset SCENARIO DURATION KCONFIG EXTRA_PATCHES INJECT SEED KERNEL_IMAGE INITRAMFS BENCH_OPS
+unset SCENARIO DURATION KCONFIG EXTRA_PATCHES INJECT DRIVER SEED KERNEL_IMAGE INITRAMFS BENCH_OPS
 
 t_expect "build: initramfs" 0 'initramfs:' scripts/initramfs.sh
 log="$T_OUT/t$((T_N + 1)).log"
