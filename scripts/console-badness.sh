@@ -6,7 +6,8 @@
 # trouble, prefixed with its class, and leaves out an explicit list of
 # lines known to be harmless.
 #
-#   hang:    hung task, soft or hard lockup, RCU stall, workqueue lockup
+#   hang:    hung task, soft or hard lockup, RCU stall, workqueue lockup,
+#            a CPU hotplug operation the guest's watcher saw stuck
 #   bug:     BUG, Oops, kernel panic, general protection fault
 #   warning: WARNING, lockdep reports, suspicious RCU usage, Call Trace
 #
@@ -42,6 +43,14 @@ function harmless(l) {
 {
 	line = $0
 	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)	# printk time stamp
+	# The hang watcher'"'"'s evidence (initramfs/shs-watch.c): task dumps
+	# asked for after a hang was reported, then a deliberate sysrq crash
+	# that flushes the log.  The report that started it was classified
+	# before it; its contents are not new trouble.
+	if (line ~ /^SHS-HANG-DUMP begin/) { in_dump = 1; next }
+	if (line ~ /^SHS-HANG-DUMP end/) { in_dump = 0; next }
+	if (in_dump || line ~ /^SHS-RESULT rc=hang/) { after_dump = after_dump || !in_dump; next }
+	if (after_dump) next
 	if (harmless(line)) next
 	class = ""
 	if (line ~ /INFO: task .* blocked for more than [0-9]+ seconds/ ||
@@ -50,7 +59,8 @@ function harmless(l) {
 	    line ~ /rcu: INFO: .* detected stalls? on CPU/ ||
 	    line ~ /rcu: INFO: .* self-detected stall/ ||
 	    line ~ /detected stall(s)? on CPUs?\/tasks/ ||
-	    line ~ /BUG: workqueue lockup/)
+	    line ~ /BUG: workqueue lockup/ ||
+	    line ~ /INFO: shs-watch: .* stuck .* for more than [0-9]+ seconds/)
 		class = "hang"
 	else if (line ~ /(^|[^a-zA-Z_])BUG: / || line ~ /kernel BUG at/ ||
 		 line ~ /Oops: / || line ~ /Oops#/ ||

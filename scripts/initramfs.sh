@@ -10,7 +10,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PROGRAMS=(shs-run hotplug-driver exec-storm exec-target affinity-storm rt-hogs qexit)
+PROGRAMS=(shs-run shs-watch hotplug-driver exec-storm exec-target affinity-storm rt-hogs
+	rt-chase qexit)
 # Shell programs: the comparison drivers and the benchmark's guest half.
 SCRIPTS=(hotplug-shell hotplug-rcutorture shs-bench)
 # The busybox applets the init and the shell programs call.

@@ -34,7 +34,7 @@ DRIVER=${DRIVER:-shs}
 JOBS=${JOBS:-$(($(nproc) + 1))}
 V=${V:-0}
 
-SCENARIOS="exec-storm affinity-storm rt-hogs mixed"
+SCENARIOS="exec-storm affinity-storm rt-hogs mixed rt-chase"
 # What drives CPU hotplug in the guest: our hotplug-driver, the shell loop
 # of tools/testing/selftests/cpu-hotplug, or rcutorture's torture_onoff.
 DRIVERS="shs shell rcutorture"
