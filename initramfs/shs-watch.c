@@ -11,6 +11,7 @@
 
 #define PRIO		99	/* above every load and the hotplug driver */
 #define SETTLE_S	2	/* let the detector finish its own report */
+#define RCU_WAIT_S	15	/* a stalled grace period is reported at 21 s */
 #define SCHED_DEBUG	"/sys/kernel/debug/sched/debug"
 #define SYSRQ_KEYS	"wlt"	/* blocked tasks, all CPUs, all tasks */
 #define HUNG_TASK_S	"/proc/sys/kernel/hung_task_timeout_secs"
@@ -32,7 +33,8 @@ static void usage(void)
 	fprintf(stderr,
 "Usage: shs-watch [--no-exit] [--stuck-s S]\n"
 "  Runs at SCHED_FIFO %d, reads the kernel log and, on the first report of a\n"
-"  hung task, an RCU stall or a lockup, prints between SHS-HANG-DUMP begin\n"
+"  hung task, an RCU stall or a lockup (after waiting up to %d s for RCU's\n"
+"  own stall report, if that was not it), prints between SHS-HANG-DUMP begin\n"
 "  and end lines: every CPU's hotplug state, every task in D state with its\n"
 "  wait channel and kernel stack ('# shs-watch: stuck ...' lines), the\n"
 "  scheduler's debugfs state (runqueues, rt_rq, dl_rq) and the sysrq '%s'\n"
@@ -45,7 +47,7 @@ static void usage(void)
 "  console_lock holder, so that nothing reaches the console.  It ends the\n"
 "  guest with a sysrq crash, whose panic flushes the log past a stuck\n"
 "  console_lock (unless --no-exit).\n",
-		PRIO, SYSRQ_KEYS);
+		PRIO, RCU_WAIT_S, SYSRQ_KEYS);
 	exit(2);
 }
 
@@ -249,6 +251,40 @@ static int is_trigger(const char *rec)
 	return 0;
 }
 
+/*
+ * Wait up to @ms for kernel log records; copy the first one that reports
+ * a hang (or, with @want, that contains @want) to @out.  Returns 1 if one
+ * did.
+ */
+static int next_trigger(int fd, int ms, const char *want, char *out, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char rec[2048], *msg;
+	ssize_t n;
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return 0;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) != 0) {
+		if (n < 0) {
+			if (errno == EAGAIN)
+				break;
+			if (errno == EPIPE || errno == EINTR)
+				continue;	/* overwritten: go on */
+			die_errno("read /dev/kmsg");
+		}
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		msg[strcspn(msg, "\n")] = '\0';
+		if (strstr(msg, "shs-watch") ||
+		    (want ? !strstr(msg, want) : !is_trigger(msg)))
+			continue;
+		snprintf(out, len, "%.200s", msg);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -257,11 +293,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sched_param sp = { .sched_priority = PRIO };
-	char rec[2048], reason[256] = "", hung[32];
+	char reason[256] = "", hung[32];
 	unsigned long stuck_s = 0;
 	int fd, o, no_exit = 0;
-	struct pollfd pfd;
-	ssize_t len;
 
 	shs_prog = "shs-watch";
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -289,10 +323,7 @@ int main(int argc, char **argv)
 	if (put("/proc/sys/kernel/sysrq", "1"))
 		die_errno("write 1 to /proc/sys/kernel/sysrq");
 	diag("watching for hangs (hung_task_panic off until a dump is done)");
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	while (!reason[0]) {
-		char *msg;
-
 		/* The scenario may change the threshold after we start. */
 		if (!stuck_s) {
 			read_line(HUNG_TASK_S, hung, sizeof(hung));
@@ -304,25 +335,21 @@ int main(int argc, char **argv)
 			printf("%s\n", reason);
 			break;
 		}
-		if (poll(&pfd, 1, 1000) <= 0)
-			continue;
-		while ((len = read(fd, rec, sizeof(rec) - 1)) != 0) {
-			if (len < 0) {
-				if (errno == EAGAIN)
-					break;
-				if (errno == EPIPE || errno == EINTR)
-					continue;	/* overwritten: go on */
-				die_errno("read /dev/kmsg");
-			}
-			rec[len] = '\0';
-			msg = strchr(rec, ';');
-			msg = msg ? msg + 1 : rec;
-			msg[strcspn(msg, "\n")] = '\0';
-			if (!is_trigger(msg) || strstr(msg, "shs-watch"))
-				continue;
-			snprintf(reason, sizeof(reason), "%.200s", msg);
-			break;
-		}
+		next_trigger(fd, 1000, NULL, reason, sizeof(reason));
+	}
+	/*
+	 * A hang that stops grace periods is reported by RCU itself about
+	 * 11 s after the hung-task report, with the CPUs and tasks that
+	 * hold it up: worth the wait, since the dump ends the run.
+	 */
+	if (!strstr(reason, "rcu: INFO: ")) {
+		char rcu[256] = "";
+		uint64_t end = now_ns() + RCU_WAIT_S * 1000000000ULL;
+
+		diag("waiting up to %d s for an RCU stall report", RCU_WAIT_S);
+		while (!rcu[0] && now_ns() < end)
+			next_trigger(fd, 1000, "rcu: INFO: ", rcu, sizeof(rcu));
+		diag("%s", rcu[0] ? "RCU reported a stall" : "no RCU stall report");
 	}
 	sleep(SETTLE_S);
 	dump(reason);

@@ -50,7 +50,7 @@ for c in exec_select.inactive exec_stop.refused stop_queue.enoent migrate.refuse
 	v=$(counter_of "$c")
 	if [ "${v:-0}" -gt 0 ]; then t_ok "coverage (mixed): $c=$v"; else t_not_ok "coverage (mixed): $c" "never fired (${v:-missing})"; fi
 done
-for s in exec-storm affinity-storm rt-hogs; do
+for s in exec-storm affinity-storm rt-hogs rt-chase; do
 	run_case "boot: $s scenario, $D s" 0 PASS SCENARIO="$s" DURATION="$D"
 	t_true "  ... its KTAP coverage test passed" grep -q '^ok [0-9]* coverage$' "$LAST_RES/ktap.txt"
 done

@@ -20,9 +20,12 @@ t_expect "shellcheck -S warning initramfs/ shell programs (POSIX sh)" 0 "" \
 
 src=$(scripts/tree.sh --print-src) || { t_not_ok "kernel tree for checkpatch" "scripts/tree.sh failed"; t_done; exit; }
 while read -r p; do
-	# Run from the tree, as a kernel developer does.
+	# Run from the tree, as a kernel developer does.  The tree is a
+	# tarball, not a git clone, so checkpatch cannot look up the commit
+	# ids a changelog cites (Fixes: tags, backports): it would flag each
+	# as unknown.  Their format is still checked (GIT_COMMIT_ID).
 	t_expect "checkpatch --strict ${p#"$T_TOP"/}" 0 'total: 0 errors, 0 warnings, 0 checks' \
-		bash -c 'cd "$1" && scripts/checkpatch.pl --strict "$2"' _ "$src" "$p"
+		bash -c 'cd "$1" && scripts/checkpatch.pl --strict --ignore UNKNOWN_COMMIT_ID "$2"' _ "$src" "$p"
 done < <(source scripts/lib.sh; series_patches; ls "$T_TOP"/tests/mutants/*.patch 2>/dev/null)
 
 nospdx=$(git ls-files | while read -r f; do

@@ -58,7 +58,7 @@ for m in "${mutants[@]}"; do
 	duration=$(mutant_header Duration "$m")
 	inject=$(mutant_header Inject "$m")
 	inject=${inject:-auto}
-	race=$(sed -n 's/^Regression mutant for \(seed [0-9]* ([0-9]*)[^:]*\):.*/\1/p' "$m")
+	race=$(sed -n 's/^Regression mutant for \(\(seed\|finding\) [0-9]* ([0-9]*)[^:]*\):.*/\1/p' "$m")
 	if [ -z "$scenario" ] || [ -z "$expect" ] || [ -z "$duration" ]; then
 		t_not_ok "$name" "header lacks Scenario:, Expect: or Duration:"
 		continue
@@ -78,6 +78,13 @@ for m in "${mutants[@]}"; do
 		t_ok "$name: $got within $duration s of $scenario (after ${det} s; $n files recompiled)"
 	else
 		t_not_ok "$name: expected $expect within $duration s of $scenario" "got: $VERDICT ($RES)"
+	fi
+	# A hang must come with the evidence (initramfs/shs-watch.c).
+	if [ "$got" = HANG ]; then
+		t_true "$name: the hang came with the watcher's dump (tasks, runqueues, hotplug states)" \
+			bash -c "grep -q 'SHS-HANG-DUMP end' '$RES/console.log' &&
+				grep -q '^# sched-debug: rt_rq\[' '$RES/guest.log' &&
+				grep -q '^# shs-watch: cpu0 hotplug_state=' '$RES/guest.log'"
 	fi
 	mres=$RES
 	mverdict=$VERDICT
