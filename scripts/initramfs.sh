@@ -32,7 +32,7 @@ EOT
 }
 
 build() {
-	local out=$1 stage p
+	local out=$1 stage p applets
 
 	need_tools gcc cpio gzip
 	[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX; run 'make deps' (busybox-static)"
@@ -50,8 +50,11 @@ build() {
 		install -m 0755 "$SHS_TOP/initramfs/$p" "$stage/bin/$p"
 	done
 	cp "$BUSYBOX" "$stage/bin/busybox"
+	# Listed once: grep -q leaving early would kill a piped busybox with
+	# SIGPIPE, a false "no applet" under pipefail.
+	applets=$("$BUSYBOX" --list)
 	for p in "${APPLETS[@]}"; do
-		"$BUSYBOX" --list | grep -qx "$p" || die "$BUSYBOX has no '$p' applet"
+		grep -qx "$p" <<<"$applets" || die "$BUSYBOX has no '$p' applet"
 		ln -s busybox "$stage/bin/$p"
 	done
 	install -m 0755 "$SHS_TOP/initramfs/init" "$stage/init"
