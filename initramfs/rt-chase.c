@@ -21,6 +21,16 @@
  * A landing counts as "fresh" when at least one attempt was refused just
  * before it: the chaser arrived on a CPU that had only just become active.
  * A run without a fresh landing never crossed that window and fails.
+ *
+ * The chasers share a priority and, while their CPUs are down, a CPU; so
+ * they sched_yield() after every attempt and every spin round.  Without
+ * that, a SCHED_FIFO chaser that never blocks starves its equals for
+ * good, and one of them preempted inside an RCU read-side section (in
+ * sched_setaffinity()) stops every grace period: the kernel can do
+ * nothing about that without RCU priority boosting above our priority
+ * (Documentation/RCU/stallwarn.rst).  Seen in a run of the first version:
+ * synchronize_rcu() in sched_cpu_deactivate() stuck behind "P58", a
+ * chaser runnable on the last active CPU behind an equal that spun.
  */
 struct chase {
 	unsigned long *fresh_total;	/* shared: summed by the chasers */
@@ -36,7 +46,7 @@ static void usage(void)
 "  One SCHED_FIFO (priority P, default %d) task per CPU from F (default 1)\n"
 "  to N-1 (default 4).  While its CPU is inactive, a chaser retries\n"
 "  sched_setaffinity() to it every U us (default %d; 0: back to back,\n"
-"  an RT busy loop itself); once accepted it\n"
+"  yielding to its equals, an RT busy loop itself); once accepted it\n"
 "  busy-loops on the CPU until an offline moves it, then starts over.\n"
 "  Runs until SIGTERM; fails if no chaser ever landed on a CPU that had\n"
 "  just come online.\n",
@@ -81,6 +91,8 @@ static int chaser(unsigned int id, void *ctx)
 			was_refused = 1;
 			if (c->poll_us)
 				nanosleep(&poll, NULL);
+			else
+				sched_yield();
 			continue;
 		}
 		landings++;
@@ -94,6 +106,7 @@ static int chaser(unsigned int id, void *ctx)
 		do {
 			for (i = 0; i < 20000; i++)
 				sink += i;
+			sched_yield();	/* to equals only: CFS still waits */
 		} while (!stop_requested &&
 			 (sched_getcpu() == (int)cpu || now_ns() - t0 < 1000000));
 		spun_ms += (now_ns() - t0) / 1000000;
