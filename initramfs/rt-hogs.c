@@ -71,6 +71,14 @@ static int hog(unsigned int id, void *ctx)
 
 		for (i = 0; i < 100000; i++)
 			sink += i;
+		/*
+		 * A hog whose CPU went offline shares another hog's CPU at
+		 * the same priority: let it run too, or it starves for good,
+		 * and if the kernel preempted it inside an RCU read-side
+		 * section, every grace period waits with it (see rt-chase.c).
+		 * Yielding goes to equals only: CFS tasks still wait.
+		 */
+		sched_yield();
 		loops++;
 		if (t < next)
 			continue;
