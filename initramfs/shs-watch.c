@@ -11,7 +11,7 @@
 
 #define PRIO		99	/* above every load and the hotplug driver */
 #define SETTLE_S	2	/* let the detector finish its own report */
-#define RCU_WAIT_S	15	/* a stalled grace period is reported at 21 s */
+#define RCU_WAIT_S	25	/* RCU reports a grace period stalled 21 s */
 #define SCHED_DEBUG	"/sys/kernel/debug/sched/debug"
 #define SYSRQ_KEYS	"wlt"	/* blocked tasks, all CPUs, all tasks */
 #define HUNG_TASK_S	"/proc/sys/kernel/hung_task_timeout_secs"
@@ -338,9 +338,10 @@ int main(int argc, char **argv)
 		next_trigger(fd, 1000, NULL, reason, sizeof(reason));
 	}
 	/*
-	 * A hang that stops grace periods is reported by RCU itself about
-	 * 11 s after the hung-task report, with the CPUs and tasks that
-	 * hold it up: worth the wait, since the dump ends the run.
+	 * A hang that stops grace periods is reported by RCU itself 21 s
+	 * after the grace period started, naming the CPUs and tasks that
+	 * hold it up: worth the wait, since the dump ends the run.  Seen:
+	 * 16.8 s after our stuck report, so 15 s was too short.
 	 */
 	if (!strstr(reason, "rcu: INFO: ")) {
 		char rcu[256] = "";
