@@ -33,7 +33,7 @@ EOT
 build() {
 	local out=$1 id=$2 stage p tmp applets
 
-	need_tools gcc cpio gzip
+	need_tools gcc cpio gzip file
 	[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX; run 'make deps' (busybox-static)"
 	file -L "$BUSYBOX" 2>/dev/null | grep -q 'dynamically' &&
 		die "$BUSYBOX is dynamically linked; install busybox-static"
