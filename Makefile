@@ -79,7 +79,8 @@ tree: deps
 patch: check-settings deps
 	$(Q)scripts/kernel.sh --patch-only
 
-kernel: check-settings deps
+# kernel.sh and tree.sh wait for each other's locks, so make -j works.
+kernel: check-settings deps tree
 	$(Q)scripts/kernel.sh
 
 initramfs: deps

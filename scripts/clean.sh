@@ -17,5 +17,6 @@ case "$b" in
 "$CACHE_DIR"/build/?*) ;;
 *) die "refusing to remove '$b': not under $CACHE_DIR/build" ;;
 esac
-info "removing $b and $CACHE_DIR/initramfs.cpio.gz"
-rm -rf "$b" "$CACHE_DIR/initramfs.cpio.gz"
+img=$(image_dir)
+info "removing $b, $img and the initramfs"
+rm -rf "$b" "$img" "$(initramfs_path)" "$CACHE_DIR/initramfs.cpio.gz"

@@ -6,10 +6,18 @@
 # trouble, prefixed with its class, and leaves out an explicit list of
 # lines known to be harmless.
 #
-#   hang:    hung task, soft or hard lockup, RCU stall, workqueue lockup,
-#            a CPU hotplug operation the guest's watcher saw stuck
-#   bug:     BUG, Oops, kernel panic, general protection fault
-#   warning: WARNING, lockdep reports, suspicious RCU usage, Call Trace
+#   hang:    hung task, soft or hard lockup, RCU stall (normal or
+#            expedited, or RCU's grace-period kthread starved or not woken),
+#            workqueue lockup, a CPU hotplug operation the guest's watcher
+#            (initramfs/shs-watch.c) saw stuck
+#   bug:     BUG, Oops, kernel panic, general protection fault, page fault
+#            ("Unable to handle"), invalid opcode, divide error, KASAN,
+#            UBSAN, KFENCE, list corruption, refcount_t, rcutorture's "!!!"
+#   warning: WARNING, lockdep reports, suspicious RCU usage, Call Trace,
+#            "Badness"
+#
+# The patterns cover those of rcutorture's console-badness.sh and the
+# crash titles of syzkaller's Linux report parser (pkg/report/linux.go).
 #
 # Usage: scripts/console-badness.sh CONSOLE_LOG
 # Exit status: 0 when nothing was found, 1 when something was, 4 on error.
@@ -59,6 +67,10 @@ function harmless(l) {
 	    line ~ /rcu: INFO: .* detected stalls? on CPU/ ||
 	    line ~ /rcu: INFO: .* self-detected stall/ ||
 	    line ~ /detected stall(s)? on CPUs?\/tasks/ ||
+	    line ~ /detected expedited stalls/ ||
+	    line ~ /Stall ended before state dump start/ ||
+	    line ~ /rcu_.*kthread starved for/ ||
+	    line ~ /rcu_.*kthread timer wakeup didn.t happen/ ||
 	    line ~ /BUG: workqueue lockup/ ||
 	    line ~ /INFO: shs-watch: .* stuck .* for more than [0-9]+ seconds/)
 		class = "hang"
@@ -66,9 +78,16 @@ function harmless(l) {
 		 line ~ /Oops: / || line ~ /Oops#/ ||
 		 line ~ /Kernel panic - not syncing/ ||
 		 line ~ /general protection fault/ ||
-		 line ~ /[Uu]nable to handle (kernel|page)/)
+		 line ~ /[Uu]nable to handle/ ||
+		 line ~ /invalid opcode: / || line ~ /divide error: / ||
+		 line ~ /stack segment: / || line ~ /kernel stack overflow/ ||
+		 line ~ /(^|[^a-zA-Z_])(KASAN|UBSAN|KFENCE|KCSAN|KMSAN): / ||
+		 line ~ /list_(add|del) corruption/ ||
+		 line ~ /refcount_t: / ||
+		 line ~ /torture.*!!!/)
 		class = "bug"
 	else if (line ~ /(^|[^a-zA-Z_])WARNING: / ||
+		 line ~ /Badness at/ ||
 		 line ~ /possible circular locking dependency/ ||
 		 line ~ /possible recursive locking detected/ ||
 		 line ~ /inconsistent lock state/ ||

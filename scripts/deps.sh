@@ -11,11 +11,14 @@ source "$(dirname "$0")/lib.sh"
 
 # Debian package names: kernel build, quilt, QEMU, the guest's busybox, the
 # initramfs packer, the linters `make lint` runs, gnuplot for the latency
-# plot of `make bench` and jq to check its JSON.
+# plot of `make bench` and jq to check its JSON; procps (pgrep: run.sh's
+# cleanup, the tests' leftover-QEMU check), file (initramfs.sh checks that
+# busybox is static), python3 (tests/unit.sh writes a binary state table),
+# git (inputs.txt names the project revision).
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio gzip xz-utils
 	rsync ccache quilt perl busybox-static qemu-system-x86 shellcheck
-	ca-certificates gnuplot-nox jq
+	ca-certificates gnuplot-nox jq procps file python3 git
 )
 
 usage() {

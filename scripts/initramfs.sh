@@ -18,7 +18,6 @@ SCRIPTS=(hotplug-shell hotplug-rcutorture shs-bench)
 APPLETS=(sh mount cat echo mkdir uname sleep ls dmesg sync grep sed awk sort
 	tr cut tail rm insmod rmmod)
 CFLAGS=(-O2 -Wall -Wextra -Werror -static)
-BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 usage() {
 	cat <<EOT
@@ -27,14 +26,15 @@ Usage: ${0##*/} [--out FILE]
 Compiles ${PROGRAMS[*]}
 statically and packs them with $BUSYBOX, initramfs/init and
 ${SCRIPTS[*]} into a gzip'd newc cpio archive
-(default: \$CACHE_DIR/initramfs.cpio.gz).
+(default: \$CACHE_DIR/initramfs/<id>.cpio.gz, where <id> hashes all of
+that; the archive carries it as /shs-initramfs-id, which the init prints).
 EOT
 }
 
 build() {
-	local out=$1 stage p applets
+	local out=$1 id=$2 stage p tmp applets
 
-	need_tools gcc cpio gzip
+	need_tools gcc cpio gzip file
 	[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX; run 'make deps' (busybox-static)"
 	file -L "$BUSYBOX" 2>/dev/null | grep -q 'dynamically' &&
 		die "$BUSYBOX is dynamically linked; install busybox-static"
@@ -50,23 +50,28 @@ build() {
 		install -m 0755 "$SHS_TOP/initramfs/$p" "$stage/bin/$p"
 	done
 	cp "$BUSYBOX" "$stage/bin/busybox"
-	# Listed once: grep -q leaving early would kill a piped busybox with
-	# SIGPIPE, a false "no applet" under pipefail.
+	# Listed once: with pipefail, 'busybox --list | grep -q' fails when
+	# grep quits first and busybox gets SIGPIPE.
 	applets=$("$BUSYBOX" --list)
 	for p in "${APPLETS[@]}"; do
 		grep -qx "$p" <<<"$applets" || die "$BUSYBOX has no '$p' applet"
 		ln -s busybox "$stage/bin/$p"
 	done
 	install -m 0755 "$SHS_TOP/initramfs/init" "$stage/init"
+	printf '%s\n' "$id" >"$stage/shs-initramfs-id"
 	mkdir -p "$(dirname "$out")"
+	# A private temporary name beside OUT (rename is atomic there): two
+	# clones may pack at the same time, and a run may be reading OUT.
+	tmp=$(mktemp "$(dirname "$out")/.initramfs-XXXXXX")
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
-		gzip -9 >"$out.tmp"
-	mv "$out.tmp" "$out"
-	info "initramfs: $out ($(du -h "$out" | cut -f1))"
+		gzip -9 >"$tmp"
+	chmod 0644 "$tmp"
+	mv -f "$tmp" "$out"
+	info "initramfs: $out (id $id, $(du -h "$out" | cut -f1))"
 }
 
 main() {
-	local out="$CACHE_DIR/initramfs.cpio.gz"
+	local out id
 
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -76,7 +81,9 @@ main() {
 		esac
 		shift
 	done
-	build "$out"
+	# Fixed before anything is read, like the kernel's build id.
+	id=$(initramfs_id)
+	build "${out:-$(initramfs_path)}" "$id"
 }
 
 main "$@"

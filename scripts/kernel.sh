@@ -118,12 +118,27 @@ refresh_mtimes() {
 			continue
 		fi
 		sum=$(sha256sum "$work/$f" | cut -c1-64)
-		if [ -n "${old_sum[$f]:-}" ] && [ "${old_sum[$f]}" = "$sum" ]; then
+		if [ "${old_mt[$f]:-0}" != 0 ] && [ "${old_sum[$f]:-}" = "$sum" ]; then
 			touch -d "@${old_mt[$f]}" "$work/$f"
 		else
 			touch "$work/$f"
 		fi
 	done < <({ stack_files "$work"; [ -f "$rec" ] && cut -d' ' -f3- "$rec"; } | sort -u)
+}
+
+# invalidate_stack BUILD WORK: before a build starts, mark every file of
+# the record and of the new stack as "content unknown", and forget the
+# build record, so that if this build does not finish (killed after
+# recompiling a mutant's core.o, or pack_modules failing) the next one
+# gives those files the current time and recompiles them, instead of
+# giving them their old mtime back over objects built from other content.
+invalidate_stack() {
+	local build=$1 work=$2 rec="$1/.shs-stack-files"
+
+	rm -f "$build/.shs-build.env"
+	{ stack_files "$work"; [ ! -f "$rec" ] || cut -d' ' -f3- "$rec"; } | sort -u |
+		sed 's/^/unknown 0 /' >"$rec.new"
+	mv -f "$rec.new" "$rec"
 }
 
 # record_stack WORK BUILD: after a good build, remember the content and
@@ -224,6 +239,31 @@ pack_modules() {
 	mv "$build/modules.cpio.gz.tmp" "$build/modules.cpio.gz"
 }
 
+# publish_image BUILD: copy what a run needs from a finished build into
+# the image store (image_dir), through a temporary directory renamed into
+# place, so an entry is complete or absent, and never rewritten.
+publish_image() {
+	local build=$1 img tmp
+
+	img=$(image_dir)
+	if [ -f "$img/build.env" ]; then
+		info "image: $img (already there)"
+		return 0
+	fi
+	mkdir -p "${img%/*}"
+	tmp=$(mktemp -d "$img.tmp-XXXXXX")
+	cp "$build/arch/x86/boot/bzImage" "$build/System.map" "$tmp/"
+	cp "$build/.config" "$tmp/config"
+	cp "$build/modules.cpio.gz" "$tmp/" 2>/dev/null || true
+	cp "$build/.shs-build.log" "$tmp/build.log"
+	# vmlinux only when it can give file:line (CONFIG_DEBUG_INFO).
+	! grep -qx 'CONFIG_DEBUG_INFO=y' "$build/.config" || cp "$build/vmlinux" "$tmp/"
+	cp "$build/.shs-build.env" "$tmp/build.env"
+	chmod 0755 "$tmp"
+	mv -T "$tmp" "$img" 2>/dev/null || rm -rf "$tmp"
+	info "image: $img"
+}
+
 do_build() {
 	local work build log start pid n=0 last=0 now rc=0
 
@@ -231,7 +271,8 @@ do_build() {
 	build=$(build_dir)
 	log="$build/.shs-build.log"
 	start=$(date +%s)
-	info "building $KVER-shs-$BUILD_ID in $build (log: $log)"
+	invalidate_stack "$build" "$work"
+	info "building $RELEASE in $build (log: $log)"
 	local cc
 	cc=$(kbuild_cc)
 	(cd "$work" && exec make -j"$JOBS" O="$build" CC="$cc" bzImage modules) \
@@ -259,17 +300,25 @@ do_build() {
 	pack_modules "$work" "$build"
 	n=$(grep -c '^  CC ' "$log" || true)
 	info "built in $(($(date +%s) - start)) s ($n files compiled): $build/arch/x86/boot/bzImage"
+	local got
+	got=$(cd "$work" && make -s O="$build" kernelrelease 2>/dev/null) ||
+		die "make kernelrelease failed in $build"
+	[ "$got" = "$RELEASE" ] || die "the build says its release is '$got', expected '$RELEASE'"
 	record_stack "$work" "$build"
 	{
-		printf 'RELEASE=%s\n' "$KVER-shs-$BUILD_ID"
+		printf 'RELEASE=%s\n' "$RELEASE"
 		printf 'BUILD_ID=%s\n' "$BUILD_ID"
 		printf 'SOURCE_ID=%s\n' "$(source_id)"
+		printf 'SOURCE_CONTENT=%s\n' "$SOURCE_CONTENT"
+		printf 'SRC=%s\n' "$work"
 		printf 'KCONFIG=%s\n' "$KCONFIG"
 		printf 'PATCHES=%s\n' "$(tr '\n' ' ' <"$work/patches/series" 2>/dev/null)"
 		printf 'EXTRA_PATCHES=%s\n' "$(extra_patches | tr '\n' ' ')"
 		printf 'BUILD_SECONDS=%s\n' "$(($(date +%s) - start))"
 		printf 'FILES_COMPILED=%s\n' "$n"
-	} >"$build/.shs-build.env"
+	} >"$build/.shs-build.env.new"
+	mv -f "$build/.shs-build.env.new" "$build/.shs-build.env"
+	publish_image "$build"
 }
 
 main() {
@@ -284,14 +333,19 @@ main() {
 		shift
 	done
 	check_settings
-	need_tools make gcc flex bison bc perl cpio gzip
+	need_tools make gcc flex bison bc perl cpio gzip rsync
 	mkdir -p "$CACHE_DIR/work"
 	# The lock covers patch, config and build: all use the one work tree.
 	with_lock "$(work_tree).lock" true
 	# Fixed once, before anything is read: a patch edited during the
 	# build must not relabel a kernel built from its old content.
 	BUILD_ID=$(build_id)
+	SOURCE_CONTENT=$(source_content_id)
 	do_patch
+	# The release comes from the tree's own Makefile, not from a version
+	# this project assumes: a user's tree may be another one.
+	RELEASE=$(tree_version "$(work_tree)")-shs-$BUILD_ID ||
+		die "cannot read the kernel version from $(work_tree)/Makefile"
 	[ "$patch_only" = 1 ] && return 0
 	do_config
 	do_build

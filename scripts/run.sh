@@ -4,17 +4,32 @@
 # Boot the built kernel under QEMU with $CPUS CPUs, run the stress scenario,
 # and decide the verdict from general detection only:
 #
-#   BOOT-FAILED  the init never reported in (print the last console lines)
-#   HANG         no console progress for HANG_TIMEOUT s, the run's time limit
-#                ran out, or the kernel's own hang detectors fired, with no
-#                warning or bug on the console before it
+#   PASS         none of the below, every planned test reported ok
 #   FAIL         a bad console line (classifier; the first one decides
 #                between HANG and FAIL), a KTAP 'not ok', a lost or
 #                stuck worker, a guest that ended without a verdict, or a
-#                booted kernel that is not the one that was built
-#   PASS         none of the above, every planned test reported ok
+#                booted kernel or initramfs that is not the one built
+#   HANG         no console progress for HANG_TIMEOUT s, the run's time limit
+#                ran out, or the kernel's own hang detectors fired, with no
+#                warning or bug on the console before it
+#   BOOT-FAILED  the kernel ran but the init never reported in (print the
+#                last console lines)
+#   ERROR        QEMU ended on its own error or a signal before the kernel
+#                printed anything, or ACCEL=kvm does not work (print
+#                QEMU's own message)
+#   UNCOVERED    no bug seen, but the only 'not ok' is the coverage test: a
+#                widened window was never crossed, so the run proved nothing
 #
-# Every run gets a new results directory; results/latest points to it.
+# The accelerator (ACCEL=auto): TCG unless /dev/kvm is usable; then KVM is
+# tried with the run's real kernel, initramfs, CPU model and -smp, and if
+# QEMU dies, or the console stays empty (or the init does not report) for
+# four times what TCG needs on this host, the same run is restarted under
+# TCG and that is remembered for this host in $CACHE_DIR/accel/ (keyed by
+# the QEMU binary, the host kernel and CPU, and CPUS).
+#
+# The kernel and initramfs are booted from private copies in the results
+# directory; every run gets a new results directory and results/latest
+# points to it.
 #
 # Usage: scripts/run.sh [--check]
 
@@ -26,23 +41,31 @@ HANG_TIMEOUT=${HANG_TIMEOUT:-90}	# seconds without console output
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}	# seconds to reach the init
 QEMU_MEM=${QEMU_MEM:-512}
 QEMU=${QEMU:-qemu-system-x86_64}
-INITRAMFS=${INITRAMFS:-$CACHE_DIR/initramfs.cpio.gz}
+INITRAMFS=${INITRAMFS:-}	# boot this initramfs instead of the built one
 KERNEL_IMAGE=${KERNEL_IMAGE:-}	# boot this image instead of the built one
 MIN_OPS=${MIN_OPS:-}
 BENCH_OPS=${BENCH_OPS:-0}	# >0: hotplug benchmark mode (scripts/bench.sh)
+KVM_DEV=${KVM_DEV:-/dev/kvm}	# tests point this at a stand-in
+# Bounds for a KVM attempt (seconds; default: 4x TCG's time on this host,
+# at least 10 and 20; 30 and 60 when no TCG run has been timed here yet).
+KVM_OUTPUT_BOUND=${KVM_OUTPUT_BOUND:-}
+KVM_INIT_BOUND=${KVM_INIT_BOUND:-}
+# Kernel parameters added to the run's command line (the guest reads
+# shs.* ones; a scenario file may add its own).
+EXTRA_CMDLINE=${EXTRA_CMDLINE:-}
 
 usage() {
 	cat <<EOT
 Usage: ${0##*/} [--check]
 
 --check only validates the settings.
-Boots $(build_dir)/arch/x86/boot/bzImage
+Boots the kernel built from the current inputs (\$CACHE_DIR/images/<build id>)
 with SCENARIO=$SCENARIO DURATION=$DURATION CPUS=$CPUS SEED=${SEED:-random}
 DRIVER=$DRIVER ACCEL=$ACCEL and writes a results directory under
 $RESULTS_DIR.  With BENCH_OPS=N the guest instead times N hotplug
 operations with each driver in turn ($DRIVERS), each for at most
 DURATION s, with no load.
-Exit status: 0 PASS, 1 FAIL, 2 HANG, 3 BOOT-FAILED, 4 error.
+Exit status: 0 PASS, 1 FAIL, 2 HANG, 3 BOOT-FAILED, 4 error, 5 UNCOVERED.
 EOT
 }
 
@@ -50,41 +73,85 @@ QEMU_PID=
 RES=
 
 # cleanup: never leave a QEMU process behind, whatever ended the script.
+# QEMU_PID is timeout(1)'s: if it does not end on SIGTERM within 5 s, its
+# child (QEMU) is killed with it, never orphaned.
 cleanup() {
-	if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
-		kill -TERM "$QEMU_PID" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$QEMU_PID" 2>/dev/null || true
-	fi
+	local pid=$QEMU_PID kids _
+
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	kids=$(pgrep -P "$pid" || true)
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 25); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	# shellcheck disable=SC2086
+	kill -KILL $kids "$pid" 2>/dev/null || true
 }
 
-# pick_accel: KVM when asked or when /dev/kvm really works, else TCG.
-pick_accel() {
+# host_key: 16 hex digits naming what decides whether KVM works here: the
+# QEMU binary (its content), the host kernel, the host CPU and -smp.
+host_key() {
+	local q
+
+	q=$(command -v "$QEMU")
+	{
+		printf '%s\n' "$q"
+		sha256sum <"$q"
+		uname -srvm
+		grep -m1 '^model name' /proc/cpuinfo || true
+		printf 'smp %s\n' "$CPUS"
+	} | sha256sum | cut -c1-16
+}
+
+# accel_plan: set ACCEL_TRY (the accelerator to boot first), FALLBACK (1:
+# restart under TCG if KVM fails) and ACCEL_NOTE (why, for the summary).
+accel_plan() {
+	ACCEL_MEMO=$CACHE_DIR/accel/kvm-$(host_key)
+	FALLBACK=0
+	ACCEL_NOTE=
 	case "$ACCEL" in
-	tcg) echo tcg ;;
-	kvm)
-		kvm_works || die "ACCEL=kvm but KVM does not work here (/dev/kvm missing or unusable)"
-		echo kvm
+	tcg) ACCEL_TRY=tcg ACCEL_NOTE="asked for (ACCEL=tcg)" ;;
+	kvm) ACCEL_TRY=kvm ACCEL_NOTE="asked for (ACCEL=kvm)" ;;
+	auto)
+		if [ ! -w "$KVM_DEV" ] || [ ! -r "$KVM_DEV" ]; then
+			ACCEL_TRY=tcg ACCEL_NOTE="ACCEL=auto: no usable $KVM_DEV"
+		elif [ -s "$ACCEL_MEMO" ]; then
+			ACCEL_TRY=tcg
+			ACCEL_NOTE="ACCEL=auto: KVM failed on this host before ($(head -n1 "$ACCEL_MEMO")); remembered in $ACCEL_MEMO, delete it to try KVM again"
+		else
+			ACCEL_TRY=kvm FALLBACK=1 ACCEL_NOTE="ACCEL=auto: $KVM_DEV is usable and KVM worked"
+		fi
 		;;
-	auto) if kvm_works; then echo kvm; else echo tcg; fi ;;
 	esac
 }
 
-# kvm_works: boot a 512-byte boot sector that leaves through isa-debug-exit
-# (mov al,0; out 0xf4,al); KVM counts only if that takes under 3 s.  On
-# nested machines /dev/kvm may open and still run guests far slower than
-# TCG: one such machine took 9.8 s for this, where TCG took 0.13 s.
-kvm_works() {
-	[ -w /dev/kvm ] || return 1
-	local img rc=0
+# kvm_bounds: set OUT_BOUND and INIT_BOUND, the seconds a KVM boot may take
+# to print its first console line and to reach the init: four times what
+# TCG took on this host (TCG_TIMES, written by every TCG run that booted),
+# so KVM fails only where it would be no faster than TCG.
+kvm_bounds() {
+	local first="" init=""
 
-	img=$(mktemp)
-	{ printf '\xb0\x00\xe6\xf4\xeb\xfe'; head -c 504 /dev/zero; printf '\x55\xaa'; } >"$img"
-	timeout 3 "$QEMU" -accel kvm -display none -nodefaults -no-reboot \
-		-drive "file=$img,format=raw,if=ide" \
-		-device "isa-debug-exit,iobase=0xf4,iosize=0x04" >/dev/null 2>&1 || rc=$?
-	rm -f "$img"
-	[ "$rc" -eq 1 ]
+	if [ -s "$TCG_TIMES" ]; then
+		read -r first init <"$TCG_TIMES" || true
+	fi
+	OUT_BOUND=${KVM_OUTPUT_BOUND:-$(awk -v t="$first" 'BEGIN {
+		if (t == "") print 30; else { b = int(4 * t + 0.999); print (b < 10 ? 10 : b) } }')}
+	INIT_BOUND=${KVM_INIT_BOUND:-$(awk -v t="$init" 'BEGIN {
+		if (t == "") print 60; else { b = int(4 * t + 0.999); print (b < 20 ? 20 : b) } }')}
+}
+
+# remember_tcg_times: after a TCG boot that reached the init, keep its
+# host-side times (first console line, init) for kvm_bounds.
+remember_tcg_times() {
+	local first init
+
+	first=$(sed -n 's/^host_first_output_s=//p' "$RES/timing.txt" | head -n1)
+	init=$(sed -n 's/^host_booted_s=//p' "$RES/timing.txt" | head -n1)
+	[ -n "$first" ] && [ -n "$init" ] || return 0
+	mkdir -p "${TCG_TIMES%/*}"
+	printf '%s %s\n' "$first" "$init" >"$TCG_TIMES.$$" && mv -f "$TCG_TIMES.$$" "$TCG_TIMES"
 }
 
 # new_results_dir: a directory nobody has used, named by date and scenario.
@@ -102,19 +169,23 @@ new_results_dir() {
 	printf '%s\n' "$d"
 }
 
-# record_inputs: what this run was made from, for whoever reads it later.
+# record_inputs IMG: what this run was made from, for whoever reads it
+# later (and, with System.map, what its traces point at).
 record_inputs() {
-	local build=$1
+	local img=$1
 
-	cp "$build/.config" "$RES/config"
-	cp "$build/.shs-build.env" "$RES/build.env"
-	cp "$build/.shs-build.log" "$RES/build.log" 2>/dev/null || true
+	cp "$img/config" "$RES/config"
+	cp "$img/build.env" "$RES/build.env"
+	cp "$img/System.map" "$RES/System.map" 2>/dev/null || true
+	cp "$img/build.log" "$RES/build.log" 2>/dev/null || true
 	{
 		printf 'project: %s\n' "$(git -C "$SHS_TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 		printf 'scenario: %s\nduration: %s\ncpus: %s\nseed: %s\naccel: %s\ninject: %s\n' \
-			"$SCENARIO" "$DURATION" "$CPUS" "$SEED" "$ACCEL_USED" "$INJECT_USED"
+			"$SCENARIO" "$DURATION" "$CPUS" "$SEED" "$ACCEL_TRY (planned: $ACCEL_NOTE)" "$INJECT_USED"
 		printf 'driver: %s\nbench_ops: %s\n' "$DRIVER" "$BENCH_OPS"
-		printf 'kconfig: %s\nrelease: %s\n' "$KCONFIG" "$RELEASE"
+		printf 'kconfig: %s\nrelease: %s\nbuild_id: %s\n' "$KCONFIG" "$RELEASE" "$BUILD_ID"
+		printf 'kernel_image: %s\n' "${KERNEL_IMAGE:-$img/bzImage}"
+		printf 'initramfs_id: %s\ninitramfs: %s\n' "${INITRAMFS_ID:-unchecked}" "$INITRD_SRC"
 		echo 'patches (sha256, name):'
 		local p
 		while read -r p; do
@@ -127,17 +198,21 @@ record_inputs() {
 host_s() { awk -v a="$QEMU_T0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 
 # watch_qemu: follow the console while QEMU runs; kill it on silence or
-# before-boot timeout.  Sets WATCHDOG to the reason it killed QEMU, if any.
-# Writes host-side times (seconds after QEMU started, polled every 0.2 s)
-# to timing.txt: when the init reported in, when the stress started, when
-# the watchdog fired.
+# before-boot timeout, and under KVM when the console stays empty for
+# OUT_BOUND s or the init does not report within INIT_BOUND s.  Sets
+# WATCHDOG to the reason it killed QEMU, if any, and KVM_FAILED when
+# that reason is that KVM does not work.  Writes host-side times
+# (seconds after QEMU started, polled every 0.2 s) to timing.txt: the
+# first console output, the init reporting in, the stress starting, the
+# watchdog firing.
 watch_qemu() {
-	local log=$RES/console.log last_size=0 last_change shown=0 size now
-	local start booted=0 stressed=0
+	local accel=$1 log=$RES/console.log last_size=0 last_change shown=0 size now
+	local start booted=0 stressed=0 output=0
 
 	start=$(date +%s)
 	last_change=$start
 	WATCHDOG=
+	KVM_FAILED=
 	: >"$RES/timing.txt"
 	while kill -0 "$QEMU_PID" 2>/dev/null; do
 		sleep 0.2
@@ -146,6 +221,10 @@ watch_qemu() {
 		if [ "$size" != "$last_size" ]; then
 			last_size=$size
 			last_change=$now
+			if [ "$output" = 0 ]; then
+				output=1
+				echo "host_first_output_s=$(host_s)" >>"$RES/timing.txt"
+			fi
 			# Show the progress and result lines as they come.
 			shown=$(show_new_lines "$log" "$shown")
 			if [ "$booted" = 0 ] && grep -q 'SHS-BOOTED' "$log"; then
@@ -156,6 +235,16 @@ watch_qemu() {
 				stressed=1
 				echo "host_stress_s=$(host_s)" >>"$RES/timing.txt"
 			fi
+		fi
+		if [ "$accel" = kvm ] && [ "$output" = 0 ] && [ $((now - start)) -ge "$OUT_BOUND" ]; then
+			KVM_FAILED="under KVM the guest printed nothing in $OUT_BOUND s"
+			WATCHDOG=$KVM_FAILED
+			break
+		fi
+		if [ "$accel" = kvm ] && [ "$booted" = 0 ] && [ $((now - start)) -ge "$INIT_BOUND" ]; then
+			KVM_FAILED="under KVM the init did not report within $INIT_BOUND s (4x TCG's time here)"
+			WATCHDOG=$KVM_FAILED
+			break
 		fi
 		if [ "$booted" = 0 ] && [ $((now - start)) -ge "$BOOT_TIMEOUT" ]; then
 			WATCHDOG="the init did not start within $BOOT_TIMEOUT s"
@@ -187,8 +276,9 @@ show_new_lines() {
 	echo "$total"
 }
 
-# ktap_check: every planned test reported, all ok.  Prints the reason
-# for a failure and returns 1.
+# ktap_check LOG: every planned test reported, all ok.  Prints the reason
+# for a failure and returns 1; returns 2 when the only 'not ok' is the
+# coverage test (some widened window was never crossed: UNCOVERED).
 ktap_check() {
 	local log=$1 plan results notok
 
@@ -196,27 +286,42 @@ ktap_check() {
 	plan=$(sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' "$log" | head -n1)
 	results=$(grep -cE '^(not )?ok [0-9]+ ' "$log" || true)
 	notok=$(grep -E '^not ok [0-9]+ ' "$log" || true)
+	[ -n "$plan" ] && [ "$results" -eq "$plan" ] || {
+		[ -z "$notok" ] || echo -n "KTAP: $(echo "$notok" | head -n 3 | tr '\n' ';')"
+		echo "KTAP: planned ${plan:-?} tests, got $results results"
+		return 1
+	}
 	if [ -n "$notok" ]; then
 		echo "KTAP: $(echo "$notok" | head -n 3 | tr '\n' ';' | sed 's/;$//')"
+		echo "$notok" | grep -qvE '^not ok [0-9]+ coverage( |$)' || return 2
 		return 1
 	fi
-	[ -n "$plan" ] && [ "$results" -eq "$plan" ] ||
-		{ echo "KTAP: planned ${plan:-?} tests, got $results results"; return 1; }
 	return 0
 }
 
 # decide QEMU_RC: print "VERDICT reason" from what the run left behind.
 decide() {
-	local rc=$1 log=$RES/console.log booted bad reason
+	local rc=$1 log=$RES/console.log booted bad reason kr=0
 
 	booted=$(sed -n 's/^SHS-BOOTED release=\([^ ]*\).*/\1/p' "$RES/guest.log" | head -n1)
 	"$SHS_TOP/scripts/console-badness.sh" "$log" >"$RES/badness.txt" || true
+	if [ -z "$booted" ] && [ -z "$WATCHDOG" ] && [ ! -s "$log" ]; then
+		# QEMU ended on its own before the kernel printed a byte: a
+		# setup problem (bad option, no KVM, a signal), not a boot one.
+		echo "ERROR QEMU ended (status $rc) before the kernel printed anything: $(qemu_msg)"
+		return
+	fi
 	if [ -z "$booted" ]; then
 		echo "BOOT-FAILED ${WATCHDOG:-the guest ended (QEMU status $rc) before the init reported}"
 		return
 	fi
 	if [ "$booted" != "$RELEASE" ]; then
 		echo "FAIL booted kernel $booted, but the build is $RELEASE: stale image"
+		return
+	fi
+	booted=$(sed -n 's/^SHS-BOOTED .* initramfs=\([^ ]*\).*/\1/p' "$RES/guest.log" | head -n1)
+	if [ -n "$INITRAMFS_ID" ] && [ "$booted" != "$INITRAMFS_ID" ]; then
+		echo "FAIL booted initramfs ${booted:-without an id}, but the one built is $INITRAMFS_ID: stale initramfs"
 		return
 	fi
 	# The first sign decides: a kernel that warned and then hung failed
@@ -239,18 +344,35 @@ decide() {
 		echo "HANG ${WATCHDOG:-the run exceeded its time limit}"
 		return
 	fi
-	if ! reason=$(ktap_check "$RES/ktap.txt"); then
+	reason=$(ktap_check "$RES/ktap.txt") || kr=$?
+	if [ "$kr" = 1 ]; then
 		echo "FAIL $reason"
 		return
 	fi
-	case "$rc" in
-	1) ;;
-	3) echo "FAIL the guest reported failure (exit code 1)"; return ;;
+	# The guest fails its run (exit code 1) when only the coverage
+	# test failed, too.
+	case "$rc:$kr" in
+	1:0 | 3:2) ;;
+	3:*) echo "FAIL the guest reported failure (exit code 1)"; return ;;
 	*) echo "FAIL the guest ended without a verdict (QEMU status $rc)"; return ;;
 	esac
-	grep -q '^SHS-RESULT rc=0' "$RES/guest.log" ||
-		{ echo "FAIL no 'SHS-RESULT rc=0' line from the init"; return; }
+	grep -q "^SHS-RESULT rc=$((kr == 2 ? 1 : 0))" "$RES/guest.log" ||
+		{ echo "FAIL no 'SHS-RESULT rc=$((kr == 2 ? 1 : 0))' line from the init"; return; }
+	if [ "$kr" = 2 ]; then
+		local missing
+		missing=$(sed -n 's/^# shs-run: error: window never crossed: *//p' "$RES/guest.log" | head -n1)
+		echo "UNCOVERED no bug seen, but ${missing:+the check(s) $missing never fired: }$reason"
+		return
+	fi
 	echo "PASS all $(sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' "$RES/ktap.txt" | head -n1) tests ok, console clean"
+}
+
+# qemu_msg: QEMU's own last words (the last non-empty lines of qemu.log,
+# on one line), or a note that it said nothing.
+qemu_msg() {
+	local m
+	m=$(grep -v '^[[:space:]]*$' "$RES/qemu.log" 2>/dev/null | tail -n 3 | tr '\n' ' ' | sed 's/ $//')
+	echo "${m:-QEMU printed nothing (qemu.log is empty)}"
 }
 
 # ts_of LINE: the kernel time stamp of the first console line holding LINE.
@@ -282,12 +404,43 @@ detect_time() {
 	awk -v a="$t0" -v b="$t1" -v h="$how" 'BEGIN { printf "%.1f (%s)\n", b - a, h }'
 }
 
+# first_trace: the first call trace of the console, as "  frame" lines:
+# decoded to file:line with the tree's scripts/decode_stacktrace.sh when
+# the image has a vmlinux with debug info, else as the kernel printed it
+# (symbol+offset; System.map is in the results directory).
+first_trace() {
+	local trace
+
+	trace=$(awk '/Call Trace:/ { on = 1; n = 0 }
+		on && n++ < 30 { print }
+		on && (/ <\/TASK>/ || /---\[ end trace/) { exit }' "$RES/guest.log")
+	[ -n "$trace" ] || return 0
+	if [ -f "$IMG/vmlinux" ] && [ -n "$SRC_TREE" ] && [ -x "$SRC_TREE/scripts/decode_stacktrace.sh" ] &&
+		grep -qx 'CONFIG_DEBUG_INFO=y' "$RES/config"; then
+		echo "trace:    first call trace, decoded by scripts/decode_stacktrace.sh"
+		echo "$trace" | (cd "$SRC_TREE" && scripts/decode_stacktrace.sh "$IMG/vmlinux" "$SRC_TREE" 2>/dev/null) |
+			sed 's/^/  /'
+	else
+		echo "trace:    first call trace (symbol+offset: the kernel has no CONFIG_DEBUG_INFO, so no file:line)"
+		echo "$trace" | sed 's/^/  /'
+	fi
+}
+
 # summarize: the short summary users read, also saved as summary.txt.
 summarize() {
+	local v
+
+	v=$(cut -d' ' -f1 "$RES/verdict")
 	{
 		printf 'verdict:  %s\n' "$(cat "$RES/verdict")"
-		printf 'kernel:   %s (%s, accel %s)\n' "$RELEASE" "$KCONFIG" "$ACCEL_USED"
+		printf 'kernel:   %s (%s, build id %s)\n' "$RELEASE" "$KCONFIG" "$BUILD_ID"
+		printf 'guest:    initramfs %s\n' "${INITRAMFS_ID:-$INITRD_SRC (id not checked)}"
+		printf 'accel:    %s (%s)\n' "$ACCEL_USED" "$ACCEL_NOTE"
 		printf 'scenario: %s, %s s, %s CPUs, seed %s\n' "$SCENARIO" "$DURATION" "$CPUS" "$SEED"
+		if [ "$v" = UNCOVERED ] && [ "$INJECT_USED" = 1 ] && [ "$DURATION" -lt "$COVER_MIN_S" ]; then
+			printf 'note:     UNCOVERED is expected: DURATION=%s is below the %s s a clean run needs to cross every window\n' \
+				"$DURATION" "$COVER_MIN_S"
+		fi
 		sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/boot:     the init reported in at \1 s (kernel time)/p' \
 			"$RES/console.log" | head -n1
 		[ -z "$DETECT" ] || printf 'detected: %s s after the stress started\n' "$DETECT"
@@ -296,12 +449,66 @@ summarize() {
 		grep -E '^# [a-z-]+: workers=' "$RES/guest.log" | sed 's/^# /load:     /' || true
 		grep -E '^# shs-run: counter ' "$RES/guest.log" | sed 's/^# shs-run: counter /counter:  /' || true
 		[ ! -s "$RES/badness.txt" ] || { echo 'console:'; head -n 10 "$RES/badness.txt" | sed 's/^/  /'; }
+		if grep -q '^# shs-watch: stuck ' "$RES/guest.log"; then
+			echo 'stuck:'
+			grep '^# shs-watch: stuck ' "$RES/guest.log" | sed 's/^# shs-watch: stuck /  /'
+		fi
+		[ "$v" = PASS ] || first_trace
 		printf 'results:  %s\n' "$RES"
 	} | tee "$RES/summary.txt"
 }
 
+# boot ACCEL: one QEMU run of the prepared command line under ACCEL, in
+# RES; sets QEMU_RC.
+boot() {
+	local accel=$1 accel_args total
+
+	accel_args=(-accel "tcg,thread=multi")
+	[ "$accel" = tcg ] || accel_args=(-accel kvm -cpu host)
+	total=$((BOOT_TIMEOUT + DURATION + 120))
+	[ "$BENCH_OPS" = 0 ] || total=$((BOOT_TIMEOUT + 3 * DURATION + 120))
+	QEMU_CMD=(timeout -k 10 "$total" "$QEMU" "${accel_args[@]}"
+		-smp "$CPUS" -m "$QEMU_MEM" -nodefaults -display none -no-reboot
+		-kernel "$RES/bzImage" -initrd "$RES/initrd.cpio.gz" -append "$CMDLINE"
+		-serial "file:$RES/console.log"
+		-device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+	printf '%q ' "${QEMU_CMD[@]}" >"$RES/qemu-cmd"
+	echo >>"$RES/qemu-cmd"
+	info "qemu: $(cat "$RES/qemu-cmd")"
+	: >"$RES/console.log"
+	QEMU_T0=$(date +%s%N)
+	QEMU_RC=0
+	"${QEMU_CMD[@]}" </dev/null >"$RES/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	watch_qemu "$accel"
+	wait "$QEMU_PID" || QEMU_RC=$?
+	QEMU_PID=
+}
+
+# kvm_failure: after a boot under KVM, print why KVM does not work here
+# (QEMU died before the init reported, or a bound ran out), or nothing.
+kvm_failure() {
+	if [ -n "$KVM_FAILED" ]; then
+		echo "$KVM_FAILED"
+	elif ! grep -q 'SHS-BOOTED' "$RES/console.log" && [ -z "$WATCHDOG" ] &&
+		{ [ ! -s "$RES/console.log" ] || { [ "$QEMU_RC" -gt 128 ] && [ "$QEMU_RC" != 137 ]; }; }; then
+		echo "QEMU ended (status $QEMU_RC) before the init reported: $(qemu_msg)"
+	fi
+}
+
+# set_aside DIR: move what a failed attempt left (console, QEMU log and
+# command, timings) into DIR, for whoever wonders why it fell back.
+set_aside() {
+	local f
+
+	mkdir -p "$1"
+	for f in console.log qemu.log qemu-cmd timing.txt; do
+		[ ! -e "$RES/$f" ] || mv "$RES/$f" "$1/"
+	done
+}
+
 main() {
-	local build bzimage total rc=0 cmdline check_only=0
+	local img check_only=0 why
 
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -315,82 +522,126 @@ main() {
 	check_uint HANG_TIMEOUT "$HANG_TIMEOUT" 10 3600
 	check_uint BOOT_TIMEOUT "$BOOT_TIMEOUT" 10 3600
 	[ -z "$MIN_OPS" ] || check_uint MIN_OPS "$MIN_OPS" 0 1000000
-	extra_patches >/dev/null
+	[ -z "$KVM_OUTPUT_BOUND" ] || check_uint KVM_OUTPUT_BOUND "$KVM_OUTPUT_BOUND" 1 3600
+	[ -z "$KVM_INIT_BOUND" ] || check_uint KVM_INIT_BOUND "$KVM_INIT_BOUND" 1 3600
 	[ "$check_only" = 0 ] || return 0
-	need_tools "$QEMU" timeout
-	build=$(build_dir)
-	bzimage=${KERNEL_IMAGE:-$build/arch/x86/boot/bzImage}
-	[ -f "$bzimage" ] && [ -f "$build/.shs-build.env" ] ||
-		die "no kernel built in $build (or no KERNEL_IMAGE=$KERNEL_IMAGE); run 'make kernel' first"
-	[ -f "$INITRAMFS" ] || die "no initramfs at $INITRAMFS; run 'make initramfs' first"
+	need_tools "$QEMU" timeout pgrep
+	BUILD_ID=$(build_id)
+	img=$(image_dir)
+	IMG=$img
+	if [ ! -f "$img/build.env" ]; then
+		local other
+		other=$(sed -n 's/^RELEASE=//p' "$(build_dir)/.shs-build.env" 2>/dev/null || true)
+		die "no kernel built from the current inputs (build id $BUILD_ID${other:+; the last build in $(build_dir) was $other}): run 'make kernel'"
+	fi
+	[ -z "$KERNEL_IMAGE" ] || [ -f "$KERNEL_IMAGE" ] || die "KERNEL_IMAGE=$KERNEL_IMAGE does not exist"
 	RELEASE=$(kernel_release)
-	grep -qxF "RELEASE=$RELEASE" "$build/.shs-build.env" ||
-		die "the kernel in $build was built from other inputs ($(sed -n 's/^RELEASE=//p' "$build/.shs-build.env")) than asked for ($RELEASE): run 'make kernel'"
+	if [ -n "$INITRAMFS" ]; then
+		INITRD_SRC=$INITRAMFS
+		INITRAMFS_ID=
+	else
+		INITRD_SRC=$(initramfs_path)
+		INITRAMFS_ID=$(initramfs_id)
+	fi
+	[ -f "$INITRD_SRC" ] || die "no initramfs at $INITRD_SRC (id ${INITRAMFS_ID:-?}, for the current initramfs/ sources); run 'make initramfs' first"
+	SRC_TREE=$(sed -n 's/^SRC=//p' "$img/build.env")
 	check_uint BENCH_OPS "$BENCH_OPS" 0 100000
 	RUN_LABEL=$SCENARIO
 	[ "$DRIVER" = shs ] || RUN_LABEL+="-$DRIVER"
 	[ "$BENCH_OPS" = 0 ] || RUN_LABEL=bench-boot
 	[ -n "$SEED" ] || SEED=$(( $(date +%s%N) % 4294967296 ))
 	: "${MIN_OPS:=$((DURATION / 6 + 1))}"
-	ACCEL_USED=$(pick_accel)
 	INJECT_USED=0
-	if grep -qx 'CONFIG_SCHED_HOTPLUG_INJECT=y' "$build/.config"; then
+	if grep -qx 'CONFIG_SCHED_HOTPLUG_INJECT=y' "$img/config"; then
 		[ "$INJECT" = 0 ] || INJECT_USED=1
 	elif [ "$INJECT" = 1 ]; then
 		die "INJECT=1, but KCONFIG=$KCONFIG builds without CONFIG_SCHED_HOTPLUG_INJECT"
 	fi
+	COVER_MIN_S=$(coverage_min_duration "$SCENARIO")
+	if [ "$INJECT_USED" = 1 ] && [ "$BENCH_OPS" = 0 ] && [ "$DURATION" -lt "$COVER_MIN_S" ]; then
+		info "note: DURATION=$DURATION is below the $COVER_MIN_S s a clean run needs to cross every window: expect UNCOVERED unless a bug shows first"
+	fi
+	TCG_TIMES=$CACHE_DIR/accel/tcg-times-$(uname -n | sha256sum | cut -c1-8)
+	accel_plan
+	kvm_bounds
 
 	RES=$(new_results_dir)
 	ln -sfn "$RES" "$RESULTS_DIR/latest"
-	record_inputs "$build"
+	record_inputs "$img"
 	trap cleanup EXIT
 	trap 'cleanup; exit 130' INT TERM
-
-	cmdline="console=ttyS0,115200 panic=-1 oops=panic hung_task_panic=1"
-	cmdline+=" softlockup_panic=1 printk.devkmsg=on"
-	cmdline+=" shs.scenario=$SCENARIO shs.duration=$DURATION shs.seed=$SEED"
-	cmdline+=" shs.cpus=$CPUS shs.min_ops=$MIN_OPS shs.inject=$INJECT_USED"
-	cmdline+=" shs.driver=$DRIVER shs.bench=$BENCH_OPS"
-	total=$((BOOT_TIMEOUT + DURATION + 120))
-	[ "$BENCH_OPS" = 0 ] || total=$((BOOT_TIMEOUT + 3 * DURATION + 120))
-	# The kernel's modules (rcutorture) ride along as a second archive.
-	local initrd=$INITRAMFS
-	if [ -f "$build/modules.cpio.gz" ] && [ -z "$KERNEL_IMAGE" ]; then
-		initrd=$RES/initrd.cpio.gz
-		cat "$INITRAMFS" "$build/modules.cpio.gz" >"$initrd"
-	fi
-	local accel_args=(-accel "tcg,thread=multi")
-	[ "$ACCEL_USED" = kvm ] && accel_args=(-accel kvm -cpu host)
-	QEMU_CMD=(timeout -k 10 "$total" "$QEMU" "${accel_args[@]}"
-		-smp "$CPUS" -m "$QEMU_MEM" -nodefaults -display none -no-reboot
-		-kernel "$bzimage" -initrd "$initrd" -append "$cmdline"
-		-serial "file:$RES/console.log"
-		-device "isa-debug-exit,iobase=0xf4,iosize=0x04")
-	printf '%q ' "${QEMU_CMD[@]}" >"$RES/qemu-cmd"
-	echo >>"$RES/qemu-cmd"
 	info "results: $RES"
-	info "qemu: $(cat "$RES/qemu-cmd")"
-	: >"$RES/console.log"
-	QEMU_T0=$(date +%s%N)
-	"${QEMU_CMD[@]}" </dev/null >"$RES/qemu.log" 2>&1 &
-	QEMU_PID=$!
-	watch_qemu
-	wait "$QEMU_PID" || rc=$?
-	QEMU_PID=
-	echo "$rc" >"$RES/qemu-status"
+
+	# Private copies: a build or another clone may replace the cache's
+	# files while this QEMU runs (a hard link when the store allows it:
+	# images are never rewritten in place).
+	ln -f "${KERNEL_IMAGE:-$img/bzImage}" "$RES/bzImage" 2>/dev/null ||
+		cp "${KERNEL_IMAGE:-$img/bzImage}" "$RES/bzImage"
+	# The kernel's modules (rcutorture) ride along as a second archive.
+	if [ -f "$img/modules.cpio.gz" ] && [ -z "$KERNEL_IMAGE" ]; then
+		cat "$INITRD_SRC" "$img/modules.cpio.gz" >"$RES/initrd.cpio.gz"
+	else
+		cp "$INITRD_SRC" "$RES/initrd.cpio.gz"
+	fi
+
+	CMDLINE="console=ttyS0,115200 panic=-1 oops=panic hung_task_panic=1"
+	CMDLINE+=" softlockup_panic=1 printk.devkmsg=on"
+	# sysrq 'y' dumps RCU's kthreads: the hang watcher's dump uses it.
+	CMDLINE+=" rcutree.sysrq_rcu=1"
+	CMDLINE+=" shs.scenario=$SCENARIO shs.duration=$DURATION shs.seed=$SEED"
+	CMDLINE+=" shs.cpus=$CPUS shs.min_ops=$MIN_OPS shs.inject=$INJECT_USED"
+	CMDLINE+=" shs.driver=$DRIVER shs.bench=$BENCH_OPS"
+	[ -z "$EXTRA_CMDLINE" ] || CMDLINE+=" $EXTRA_CMDLINE"
+
+	ACCEL_USED=$ACCEL_TRY
+	boot "$ACCEL_USED"
+	if [ "$ACCEL_USED" = kvm ] && why=$(kvm_failure) && [ -n "$why" ]; then
+		if [ "$FALLBACK" = 0 ]; then
+			echo "ERROR ACCEL=kvm, but KVM does not work here: $why" >"$RES/verdict"
+			ACCEL_NOTE="asked for (ACCEL=kvm), did not work"
+			finish
+		fi
+		info "KVM does not work here ($why); restarting the same run under TCG"
+		mkdir -p "${ACCEL_MEMO%/*}"
+		printf '%s (%s)\n' "$why" "$(date '+%Y-%m-%d %H:%M')" >"$ACCEL_MEMO.$$"
+		mv -f "$ACCEL_MEMO.$$" "$ACCEL_MEMO"
+		set_aside "$RES/kvm-attempt"
+		ACCEL_USED=tcg
+		ACCEL_NOTE="ACCEL=auto: KVM did not work ($why), fell back to TCG; remembered in $ACCEL_MEMO"
+		boot tcg
+	fi
+	[ "$ACCEL_USED" != tcg ] || ! grep -q 'SHS-BOOTED' "$RES/console.log" || remember_tcg_times
+	sed -i "s|^accel: .*|accel: $ACCEL_USED ($ACCEL_NOTE)|" "$RES/inputs.txt"
+	echo "$QEMU_RC" >"$RES/qemu-status"
 	# The guest's lines come through printk: drop the time stamps.
 	tr -d '\r' <"$RES/console.log" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' >"$RES/guest.log"
 	grep -E '^(KTAP|1\.\.|(not )?ok |# )' "$RES/guest.log" >"$RES/ktap.txt" || true
 	grep -E '^# hotplug-driver: ' "$RES/guest.log" >"$RES/stats.txt" || true
-	decide "$rc" >"$RES/verdict"
+	decide "$QEMU_RC" >"$RES/verdict"
+	finish
+}
+
+# finish: summary, console or QEMU lines for the verdicts that need them,
+# and the verdict's exit code.
+finish() {
+	local v
+
+	: >>"$RES/guest.log"
+	: >>"$RES/badness.txt"
 	DETECT=
-	[ "$(cut -d' ' -f1 "$RES/verdict")" = PASS ] || DETECT=$(detect_time)
+	v=$(cut -d' ' -f1 "$RES/verdict")
+	case "$v" in PASS | ERROR | UNCOVERED) ;; *) DETECT=$(detect_time) ;; esac
 	[ -z "$DETECT" ] || echo "detect_s=${DETECT%% *}" >>"$RES/timing.txt"
 	summarize
-	case "$(cut -d' ' -f1 "$RES/verdict")" in
+	case "$v" in
 	PASS) exit "$EXIT_PASS" ;;
+	UNCOVERED) exit "$EXIT_UNCOVERED" ;;
 	HANG) tail -n 25 "$RES/console.log" | sed 's/^/  console| /' >&2; exit "$EXIT_HANG" ;;
 	BOOT-FAILED) tail -n 40 "$RES/console.log" | sed 's/^/  console| /' >&2; exit "$EXIT_BOOT_FAILED" ;;
+	ERROR)
+		tail -n 20 "$RES/qemu.log" "$RES"/kvm-attempt/qemu.log 2>/dev/null | sed 's/^/  qemu| /' >&2 || true
+		exit "$EXIT_ERROR"
+		;;
 	*) exit "$EXIT_FAIL" ;;
 	esac
 }

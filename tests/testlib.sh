@@ -50,6 +50,28 @@ t_true() {
 	if "$@"; then t_ok "$name"; else t_not_ok "$name" "condition failed: $*"; fi
 }
 
+# leftover_qemu DIR: the PIDs of QEMU processes (and their timeout(1))
+# still running a run of DIR, a results directory: every run.sh passes
+# "-serial file:<its results dir>/console.log".  Returns 2 without pgrep.
+leftover_qemu() {
+	local pat
+
+	command -v pgrep >/dev/null 2>&1 || { echo "pgrep is missing (procps)" >&2; return 2; }
+	pat=$(printf '%s' "-serial file:$1/" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
+	pgrep -f -- "$pat" || true
+}
+
+# no_leftover_qemu DIR: succeed only when pgrep works and no QEMU of a run
+# in DIR is left; names the ones that are.
+no_leftover_qemu() {
+	local pids
+
+	pids=$(leftover_qemu "$1") || return 1
+	[ -z "$pids" ] && return 0
+	echo "QEMU left running: $(echo "$pids" | tr '\n' ' ')" >&2
+	return 1
+}
+
 # t_done: print the totals line and exit 1 if anything failed.
 t_done() {
 	printf '# %s: %d passed, %d failed\n' "${0##*/}" "$T_PASS" "$T_FAIL"

@@ -165,7 +165,30 @@ warning|WARNING: CPU: 2 PID: 51 at kernel/sched/core.c:3127 set_task_cpu+0x1e1/0
 warning|WARNING: possible circular locking dependency detected
 warning|WARNING: suspicious RCU usage
 warning|Call Trace:
+hang|rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 1-... } 21002 jiffies s: 1157 root: 0x2/.
+hang|rcu: rcu_preempt kthread starved for 10502 jiffies! g8353 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=1
+hang|rcu: rcu_preempt kthread timer wakeup didn't happen for 10499 jiffies! g8353 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x402
+hang|rcu: INFO: Stall ended before state dump start
+hang|BUG: workqueue lockup - pool cpus=1 node=0 flags=0x0 nice=0 stuck for 31s!
+hang|NMI watchdog: Watchdog detected hard LOCKUP on cpu 2
+bug|general protection fault, probably for non-canonical address 0xdffffc0000000000: 0000 [#1] PREEMPT SMP KASAN
+bug|BUG: unable to handle page fault for address: ffffffffffffffe8
+bug|Unable to handle kernel paging request at virtual address dead000000000108
+bug|invalid opcode: 0000 [#1] PREEMPT SMP
+bug|divide error: 0000 [#1] PREEMPT SMP
+bug|UBSAN: shift-out-of-bounds in kernel/sched/core.c:1234:5
+bug|UBSAN: array-index-out-of-bounds in kernel/stop_machine.c:88:12
+bug|BUG: KASAN: use-after-free in set_task_cpu+0x1e/0x200
+bug|KASAN: null-ptr-deref in range [0x0000000000000010-0x0000000000000017]
+bug|list_add corruption. next->prev should be prev (ffff888004f3c7a8), but was 0000000000000000. (next=ffff888004f3c7a8).
+bug|list_del corruption. next->prev should be ffff888004f3c7a8, but was dead000000000122. (next=ffff888004f3c7b0)
+bug|refcount_t: underflow; use-after-free.
+bug|rcu-torture: !!! Reader Pipe:  2 10 0 0 0 0 0 0 0 0 0
 CASES
+printf '[ 3.0] %s\n' 'rcu-torture: rtc: 000000004f9e0e4d ver: 1234 tfle: 0 rta: 1235 rtaf: 0 rtf: 1225' \
+	'rcu-torture: Stopping torture_onoff task' 'rcu: Hierarchical RCU implementation.' \
+	'list_lru: shrinker registered' >"$T_OUT/clean2.log"
+t_expect "classifier: rcutorture's statistics and RCU's boot lines are clean" 0 '' "$cb" "$T_OUT/clean2.log"
 t_expect "classifier: an unreadable log is an error (4)" 4 'cannot read' "$cb" /nonexistent
 
 # --- host scripts: bad input ------------------------------------------------
@@ -185,7 +208,7 @@ t_expect "run.sh: a missing EXTRA_PATCHES file" 4 "EXTRA_PATCHES: '/no/such.patc
 	env EXTRA_PATCHES=/no/such.patch scripts/run.sh --check
 t_expect "make: bad settings fail before any build" 2 "SCENARIO='bogus' is unknown" \
 	make -s SCENARIO=bogus
-t_expect "run.sh: no kernel built yet" 4 "no kernel built in .*run 'make kernel' first" \
+t_expect "run.sh: no kernel built yet" 4 "no kernel built from the current inputs \\(build id [0-9a-f]{12}\\): run 'make kernel'" \
 	scripts/run.sh
 
 printf 'not a kernel\n' >"$T_OUT/fake.tar.xz"
@@ -204,65 +227,223 @@ t_expect "tree.sh: KERNEL_SRC that is not a kernel tree" 4 \
 t_expect "tree.sh: KERNEL_SRC and KERNEL_TARBALL together" 4 'not both' \
 	env KERNEL_SRC=/tmp KERNEL_TARBALL="$T_OUT/fake.tar.xz" scripts/tree.sh
 
-# --- the run watchdog, against a QEMU stand-in --------------------------------
-# A real kernel cannot be told to go silent on cue; this stand-in takes
-# QEMU's arguments, writes to the -serial file and then goes quiet, which
-# is what a hung guest looks like from the host.
+t_expect "kernel.sh: a missing EXTRA_PATCHES file stops it when called directly" 4 \
+	"EXTRA_PATCHES: '/no/such.patch' is not a readable file" \
+	env EXTRA_PATCHES=/no/such.patch scripts/kernel.sh --patch-only
 
+# A warm cache for Debian's tarball: a user's tarball must not be taken for it.
+warm=$(source scripts/lib.sh; printf '%s/src/%s' "$CACHE_DIR" "$(source_id)")
+mkdir -p "$warm/kernel/sched" && echo 'VERSION = 6' >"$warm/Makefile"
+t_expect "tree.sh: a corrupt KERNEL_TARBALL (no KERNEL_SHA256) with a warm cache is refused" 4 \
+	'checksum mismatch for .*fake.tar.xz: got [0-9a-f]{64}, expected 9aad4025' \
+	env KERNEL_TARBALL="$T_OUT/fake.tar.xz" scripts/tree.sh --print-src
+t_true "  ... because its source id is its own content, not Debian's checksum" bash -c "
+	a=\$(source scripts/lib.sh; source_id); b=\$(KERNEL_TARBALL='$T_OUT/fake.tar.xz'; source scripts/lib.sh; source_id)
+	[ \"\$a\" != \"\$b\" ] && [ \"\$b\" = tar-\$(sha256sum <'$T_OUT/fake.tar.xz' | cut -c1-12) ]"
+rm -rf "$warm"
+
+# A user's tree of another version, edited after a build.
+ksrc=$T_OUT/ksrc
+mkdir -p "$ksrc/kernel/sched"
+printf 'VERSION = 6\nPATCHLEVEL = 6\nSUBLEVEL = 30\nEXTRAVERSION = -rc1\n' >"$ksrc/Makefile"
+echo 'int a;' >"$ksrc/kernel/sched/core.c"
+t_expect "lib: the version comes from the tree's Makefile" 0 '^6\.6\.30-rc1$' \
+	bash -c 'source scripts/lib.sh; tree_version "$1"' _ "$ksrc"
+id1=$(KERNEL_SRC=$ksrc; source scripts/lib.sh; build_id)
+sleep 1.1
+echo 'int b;' >"$ksrc/kernel/sched/core.c"
+id2=$(KERNEL_SRC=$ksrc; source scripts/lib.sh; build_id)
+t_true "lib: editing a file of KERNEL_SRC changes the build id ($id1 -> $id2)" test "$id1" != "$id2"
+t_true "lib: ... and the cache paths stay (objects are reused)" bash -c "
+	[ \"\$(KERNEL_SRC='$ksrc'; source scripts/lib.sh; build_dir)\" = \"\$(KERNEL_SRC='$ksrc'; source scripts/lib.sh; build_dir)\" ]"
+mkdir -p "$CACHE_DIR/images/$id1" && echo "RELEASE=6.6.30-rc1-shs-$id1" >"$CACHE_DIR/images/$id1/build.env"
+t_expect "run.sh: after an edit of KERNEL_SRC the old image is not booted" 4 \
+	"no kernel built from the current inputs \\(build id $id2" env KERNEL_SRC="$ksrc" scripts/run.sh
+rm -rf "$CACHE_DIR/images/$id1"
+
+t_expect "lib: with_lock waits for another holder instead of failing (make -j)" 0 \
+	'waiting for .*/l\.lock' bash -c '
+	source scripts/lib.sh
+	(with_lock "$1/l.lock" sleep 3) &
+	sleep 1
+	with_lock "$1/l.lock" true
+	wait' _ "$T_OUT"
+
+# --- run.sh against a QEMU stand-in -------------------------------------------
+# A real kernel cannot be told to go silent, abort under KVM or miss a
+# window on cue; this stand-in takes QEMU's arguments, writes FAKE_LINES
+# to the -serial file and exits with FAKE_RC, or goes quiet without it,
+# which is what a hung guest looks like from the host.  With -accel kvm it
+# does what FAKE_KVM says: abort (QEMU's message and status 134, as on one
+# real host) or hang (silent), like the wrappers of tests/e2e.sh.
+
+# fake_build: an image store entry and an initramfs for the current inputs.
 fake_build() {
-	local b
-	b=$(source scripts/lib.sh; build_dir)
-	mkdir -p "$b/arch/x86/boot"
-	: >"$b/arch/x86/boot/bzImage"
-	: >"$b/.config"
-	printf 'RELEASE=%s\n' "$(source scripts/lib.sh; kernel_release)" >"$b/.shs-build.env"
-	: >"$CACHE_DIR/initramfs.cpio.gz"
+	local img ir
+	img=$(source scripts/lib.sh; image_dir)
+	ir=$(source scripts/lib.sh; initramfs_path)
+	mkdir -p "$img" "${ir%/*}"
+	: >"$img/bzImage"
+	echo CONFIG_SCHED_HOTPLUG_INJECT=y >"$img/config"
+	printf 'RELEASE=6.1.176-shs-%s\n' "$(source scripts/lib.sh; build_id)" >"$img/build.env"
+	: >"$ir"
 }
 fake_build
 cat >"$T_OUT/fake-qemu" <<'SH'
 #!/bin/bash
-# Stand-in for qemu-system-x86_64: boots "silently" after $FAKE_LINES lines.
+# Stand-in for qemu-system-x86_64 (see tests/unit.sh).
+ulimit -c 0
+kvm=0 out=
 while [ $# -gt 0 ]; do
-	case "$1" in -serial) out=${2#file:}; shift ;; esac
+	case "$1" in
+	-serial) out=${2#file:}; shift ;;
+	-accel) [ "$2" != kvm ] || kvm=1; shift ;;
+	esac
 	shift
 done
-[ -z "${FAKE_LINES:-}" ] || printf '%s\n' "$FAKE_LINES" >"$out"
 echo $$ >>"$FAKE_PIDS"
+echo "kvm=$kvm" >>"$FAKE_PIDS.calls"
+if [ "$kvm" = 1 ]; then
+	case "${FAKE_KVM:-boot}" in
+	abort)
+		echo 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x2000000ea' >&2
+		echo 'qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3194: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs'"'"' failed.' >&2
+		kill -ABRT $$
+		;;
+	hang) exec sleep 600 ;;
+	esac
+fi
+[ -z "${FAKE_STDERR:-}" ] || echo "$FAKE_STDERR" >&2
+[ -z "${FAKE_LINES:-}" ] || printf '%s\n' "$FAKE_LINES" >"$out"
+[ -z "${FAKE_RC:-}" ] || exit "$FAKE_RC"
 exec sleep 600
 SH
 chmod +x "$T_OUT/fake-qemu"
 rel=$(source scripts/lib.sh; kernel_release)
-export FAKE_PIDS=$T_OUT/fake-qemu.pids
+iid=$(source scripts/lib.sh; initramfs_id)
+booted="SHS-BOOTED release=$rel cpus_online=0-3 initramfs=$iid"
+pass_lines=$'KTAP version 1\n1..2\nok 1 hotplug-driver\nok 2 coverage\nSHS-RESULT rc=0'
+export FAKE_PIDS=$T_OUT/fake-qemu.pids QEMU=$T_OUT/fake-qemu KVM_DEV=$T_OUT/kvm
+: >"$FAKE_PIDS"
+: >"$KVM_DEV"
 t_expect "run.sh: a guest that goes silent after booting is a HANG" 2 \
 	'verdict: +HANG no console output for 10 s' \
-	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 FAKE_LINES="SHS-BOOTED release=$rel" \
-	scripts/run.sh
-t_expect "run.sh: a guest that never reaches the init is BOOT-FAILED" 3 \
+	env ACCEL=tcg HANG_TIMEOUT=10 FAKE_LINES="$booted" scripts/run.sh
+t_expect "run.sh: a kernel that prints, then never reaches the init, is BOOT-FAILED" 3 \
 	'verdict: +BOOT-FAILED the init did not start within 10 s' \
-	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg BOOT_TIMEOUT=10 scripts/run.sh
-# shellcheck disable=SC2046
-t_true "run.sh: no QEMU stand-in left running ($(wc -l <"$FAKE_PIDS") started)" \
-	bash -c "[ -s '$FAKE_PIDS' ] && ! kill -0 $(tr '\n' ' ' <"$FAKE_PIDS") 2>/dev/null"
+	env ACCEL=tcg BOOT_TIMEOUT=10 FAKE_LINES='[ 0.0] Linux version 6.1.176' scripts/run.sh
+t_expect "run.sh: a QEMU that fails before the kernel prints is a setup ERROR (4) with QEMU's message" 4 \
+	'verdict: +ERROR QEMU ended \(status 1\) before the kernel printed anything: qemu-system-x86_64: -device isa-debug-exit: bogus' \
+	env ACCEL=tcg FAKE_RC=1 FAKE_STDERR='qemu-system-x86_64: -device isa-debug-exit: bogus' scripts/run.sh
+t_expect "run.sh: a clean guest is a PASS" 0 'verdict: +PASS all 2 tests ok' \
+	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_expect "run.sh: ... whose results keep the kernel, initrd and id it booted" 0 '' \
+	bash -c "d=\$(readlink -f '$RESULTS_DIR/latest'); [ -f \$d/bzImage ] && [ -f \$d/initrd.cpio.gz ] &&
+		grep -q '^build_id: ' \$d/inputs.txt && grep -qx 'initramfs_id: $iid' \$d/inputs.txt"
+uncov=$'KTAP version 1\n1..2\nok 1 hotplug-driver\n# shs-run: error: window never crossed: stop_queue.enoent\nnot ok 2 coverage # window never crossed, or injection failed\nSHS-RESULT rc=1'
+t_expect "run.sh: a coverage miss alone is UNCOVERED (5), not FAIL" 5 \
+	'verdict: +UNCOVERED no bug seen, but the check\(s\) stop_queue.enoent never fired' \
+	env ACCEL=tcg DURATION=60 FAKE_RC=3 FAKE_LINES="$booted"$'\n'"$uncov" scripts/run.sh
+t_expect "run.sh: ... and with a short DURATION the summary says it was expected" 5 \
+	'note: +UNCOVERED is expected: DURATION=5 is below the 40 s' \
+	env ACCEL=tcg DURATION=5 FAKE_RC=3 FAKE_LINES="$booted"$'\n'"$uncov" scripts/run.sh
+t_expect "run.sh: a coverage miss and another not ok is a FAIL" 1 \
+	'verdict: +FAIL KTAP: not ok 1 exec-storm' \
+	env ACCEL=tcg FAKE_RC=3 FAKE_LINES="$booted"$'\n'"${uncov/ok 1 hotplug-driver/not ok 1 exec-storm # lost}" scripts/run.sh
+t_true "coverage_only: UNCOVERED and the old FAIL form count, other FAILs do not" bash -c '
+	source scripts/lib.sh
+	coverage_only "UNCOVERED no bug seen, but ..." &&
+	coverage_only "FAIL KTAP: not ok 4 coverage # window never crossed, or injection failed" &&
+	! coverage_only "FAIL KTAP: not ok 1 exec-storm # lost;not ok 4 coverage # window" &&
+	! coverage_only "FAIL console: warning: WARNING: x"'
+t_expect "run.sh: shs-watch 'stuck' lines are listed in the summary" 2 \
+	$'stuck:\n  cpuhp/1:17 state=D wchan=synchronize_rcu_expedited' \
+	env ACCEL=tcg HANG_TIMEOUT=10 FAKE_LINES="$booted"$'\n# shs-watch: stuck cpuhp/1:17 state=D wchan=synchronize_rcu_expedited\n# shs-watch: stuck init:1 state=D wchan=cpu_down' \
+	scripts/run.sh
+t_true "  ... every one of them" grep -q '^  init:1 state=D wchan=cpu_down' "$(readlink -f "$RESULTS_DIR/latest")/summary.txt"
+t_expect "run.sh: the first trace is shown in the summary (symbol+offset without DEBUG_INFO)" 1 \
+	'trace: +first call trace \(symbol\+offset: the kernel has no CONFIG_DEBUG_INFO' \
+	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at kernel/sched/core.c:3127 set_task_cpu+0x1e1/0x200\n[ 3.0] RIP: 0010:set_task_cpu+0x1e1/0x200\n[ 3.0] Call Trace:\n[ 3.0]  <TASK>\n[ 3.0]  sched_exec+0x9e/0x110\n[ 3.0]  </TASK>' \
+	scripts/run.sh
+t_true "  ... with its frames" grep -qx '   sched_exec+0x9e/0x110' "$(readlink -f "$RESULTS_DIR/latest")/summary.txt"
+t_expect "run.sh: a guest reporting another initramfs is a stale initramfs (FAIL)" 1 \
+	'verdict: +FAIL booted initramfs 000000000000, but the one built is' \
+	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="${booted% *} initramfs=000000000000"$'\n'"$pass_lines" scripts/run.sh
 t_expect "run.sh: a guest reporting another kernel is a stale image (FAIL)" 1 \
 	'verdict: +FAIL booted kernel 6.1.176-shs-000000000000, but the build is' \
-	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
+	env ACCEL=tcg HANG_TIMEOUT=10 \
 	FAKE_LINES="SHS-BOOTED release=6.1.176-shs-000000000000" scripts/run.sh
 t_expect "run.sh: a WARNING, then a hang: FAIL at the WARNING, the hang named after it" 1 \
 	'verdict: +FAIL console: warning: WARNING: CPU: 1 PID: 9 at x.c:1 f\+0x0/0x1 \(then: INFO: task a:7 blocked for more than 10 seconds.\)' \
-	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
-	FAKE_LINES=$'SHS-BOOTED release='"$rel"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.' \
+	env ACCEL=tcg HANG_TIMEOUT=10 \
+	FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.' \
 	scripts/run.sh
 t_expect "run.sh: a WARNING, then silence: FAIL at the WARNING, the silence named after it" 1 \
 	'verdict: +FAIL console: warning: WARNING: CPU: 1 PID: 9 at x.c:1 f\+0x0/0x1 \(then: no console output for 10 s\)' \
-	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
-	FAKE_LINES=$'SHS-BOOTED release='"$rel"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1' \
+	env ACCEL=tcg HANG_TIMEOUT=10 \
+	FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1' \
 	scripts/run.sh
 t_expect "run.sh: a hang, then a WARNING: HANG" 2 \
 	'verdict: +HANG INFO: task a:7 blocked for more than 10 seconds.' \
-	env QEMU="$T_OUT/fake-qemu" ACCEL=tcg HANG_TIMEOUT=10 \
-	FAKE_LINES=$'SHS-BOOTED release='"$rel"$'\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.\n[ 16.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1' \
+	env ACCEL=tcg HANG_TIMEOUT=10 \
+	FAKE_LINES="$booted"$'\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.\n[ 16.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1' \
 	scripts/run.sh
-t_true "run.sh: every run got its own results directory" \
-	bash -c "[ \$(ls -d $RESULTS_DIR/*-mixed* | wc -l) -eq 6 ]"
+
+# --- the accelerator ------------------------------------------------------------
+
+calls() { tr '\n' ' ' <"$FAKE_PIDS.calls"; }
+: >"$FAKE_PIDS.calls"
+t_expect "accel: ACCEL=kvm where QEMU aborts under KVM is an ERROR (4) showing QEMU's message" 4 \
+	'verdict: +ERROR ACCEL=kvm, but KVM does not work here: QEMU ended \(status 134\) .*failed to set MSR 0x10a' \
+	env ACCEL=kvm FAKE_KVM=abort FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_true "  ... without trying TCG ($(calls))" bash -c "[ \"\$(tr '\n' ' ' <'$FAKE_PIDS.calls')\" = 'kvm=1 ' ]"
+: >"$FAKE_PIDS.calls"
+t_expect "accel: ACCEL=auto where QEMU aborts under KVM falls back to TCG and PASSes" 0 \
+	'accel: +tcg \(ACCEL=auto: KVM did not work \(QEMU ended \(status 134\).*failed to set MSR 0x10a.*fell back to TCG' \
+	env ACCEL=auto FAKE_KVM=abort FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_true "  ... with the fallback in inputs.txt and the attempt's log kept" bash -c "
+	d=\$(readlink -f '$RESULTS_DIR/latest')
+	grep -q '^accel: tcg (ACCEL=auto: KVM did not work' \$d/inputs.txt && grep -q 'MSR 0x10a' \$d/kvm-attempt/qemu.log"
+: >"$FAKE_PIDS.calls"
+t_expect "accel: ... and the next run remembers it (no KVM attempt)" 0 \
+	'accel: +tcg \(ACCEL=auto: KVM failed on this host before' \
+	env ACCEL=auto FAKE_KVM=abort FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_true "  ... ($(calls))" bash -c "[ \"\$(tr '\n' ' ' <'$FAKE_PIDS.calls')\" = 'kvm=0 ' ]"
+memo=$(ls "$CACHE_DIR"/accel/kvm-* 2>/dev/null | head -n1)
+t_true "accel: the memory is per QEMU binary (another QEMU tries KVM again)" bash -c "
+	cp '$T_OUT/fake-qemu' '$T_OUT/fake-qemu2' && echo '# v2' >>'$T_OUT/fake-qemu2' &&
+	: >'$FAKE_PIDS.calls' &&
+	ACCEL=auto QEMU='$T_OUT/fake-qemu2' FAKE_KVM=boot FAKE_RC=1 FAKE_LINES='$booted'\$'\n''$pass_lines' \
+		scripts/run.sh >/dev/null 2>&1 && [ \"\$(tr '\n' ' ' <'$FAKE_PIDS.calls')\" = 'kvm=1 ' ]"
+rm -f "$memo"
+: >"$FAKE_PIDS.calls"
+t_expect "accel: ACCEL=auto where the KVM guest hangs silently falls back to TCG and PASSes" 0 \
+	'accel: +tcg \(ACCEL=auto: KVM did not work \(under KVM the guest printed nothing in 3 s' \
+	env ACCEL=auto KVM_OUTPUT_BOUND=3 FAKE_KVM=hang FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_true "  ... ($(calls))" bash -c "[ \"\$(tr '\n' ' ' <'$FAKE_PIDS.calls')\" = 'kvm=1 kvm=0 ' ]"
+rm -f "$CACHE_DIR"/accel/kvm-*
+t_expect "accel: ACCEL=auto without a usable /dev/kvm is TCG at once" 0 \
+	'accel: +tcg \(ACCEL=auto: no usable /nonexistent/kvm\)' \
+	env ACCEL=auto KVM_DEV=/nonexistent/kvm FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+
+# shellcheck disable=SC2046
+t_true "run.sh: no QEMU stand-in left running ($(wc -l <"$FAKE_PIDS") started)" \
+	bash -c "[ -s '$FAKE_PIDS' ] && ! kill -0 $(tr '\n' ' ' <"$FAKE_PIDS") 2>/dev/null"
+t_true "run.sh: every run got its own results directory, with a verdict" \
+	bash -c "n=0; for d in $RESULTS_DIR/*-mixed*; do [ -s \$d/verdict ] || exit 1; n=\$((n + 1)); done; [ \$n -ge 20 ]"
+
+# --- the leftover-QEMU check of tests/e2e.sh can fail ---------------------------
+
+t_true "leftover check: passes when no QEMU names the results directory" no_leftover_qemu "$RESULTS_DIR"
+# As run.sh starts it: under timeout(1), which keeps the arguments.
+timeout 600 "$T_OUT/fake-qemu" -serial "file:$RESULTS_DIR/left-on-purpose/console.log" &
+left=$!
+sleep 0.5
+t_true "leftover check: fails when a QEMU is left over on purpose (pid $left)" \
+	bash -c "! (source tests/testlib.sh; no_leftover_qemu '$RESULTS_DIR')"
+kill "$left" 2>/dev/null
+wait "$left" 2>/dev/null
+t_true "leftover check: fails when pgrep is missing" \
+	bash -c "! (source tests/testlib.sh; PATH=/nonexistent; no_leftover_qemu '$RESULTS_DIR')"
 
 t_done
