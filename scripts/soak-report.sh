@@ -8,7 +8,8 @@
 # directories, so it can be run again on an old or interrupted soak.
 #
 # Usage: scripts/soak-report.sh SOAK_DIR
-# Exit status: 0 every run passed, 1 some run did not, 4 error.
+# Exit status: 0 no run failed, 1 some run did not pass, 4 error.  Runs cut
+# short by an interruption (INCOMPLETE) are counted but are no failure.
 
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -107,13 +108,13 @@ write_json() {
 		combos: ($r | group_by([.scenario, .driver]) | map({
 			scenario: .[0].scenario, driver: .[0].driver, runs: length,
 			guest_minutes: gmin, verdicts: counts })),
-		groups: ($r | map(select(.verdict != "PASS" and .verdict != "UNCOVERED"))
+		groups: ($r | map(select(.verdict | IN("PASS", "UNCOVERED", "INCOMPLETE") | not))
 			| group_by(.signature) | map(sort_by(.start, .index) | {
 			signature: .[0].signature, verdict: .[0].verdict, count: length,
 			first: { index: .[0].index, start: .[0].start, dir: .[0].dir,
 				scenario: .[0].scenario, driver: .[0].driver, seed: .[0].seed,
 				verdict_line: .[0].verdict_line },
-			repro: .[0].repro, runs: map(.index) }) | sort_by(-.count, .first.start)),
+			repro: .[0].repro, runs: map(.index) }) | sort_by(-.count, .first.start, .first.index)),
 		runs: $r
 	}' >"$SD/soak.json"
 }
@@ -210,7 +211,7 @@ main() {
 	write_plot
 	write_md
 	print_summary
-	jq -e '[.runs[] | select(.verdict != "PASS" and .verdict != "UNCOVERED")] | length == 0' \
+	jq -e '[.runs[] | select(.verdict | IN("PASS", "UNCOVERED", "INCOMPLETE") | not)] | length == 0' \
 		"$SD/soak.json" >/dev/null || return 1
 }
 

@@ -78,6 +78,10 @@ job() {
 	sd=$(cd "$1" && pwd) || die "--job: no soak directory '$1'"
 	# shellcheck source=/dev/null
 	source "$sd/soak.env"
+	# Two sshlogins may share one remote directory: GNU parallel knows
+	# which one runs this job.
+	[ -z "${PARALLEL_SSHLOGIN:-}" ] || [ "$PARALLEL_SSHLOGIN" = : ] ||
+		SOAK_HOST=$(printf '%s\n' "$PARALLEL_SSHLOGIN" | sed -E 's|^[0-9]+/||')
 	if [ -n "$SOAK_DEADLINE" ] && [ "$(date +%s)" -ge "$SOAK_DEADLINE" ]; then
 		echo "SOAK-SKIP $idx"
 		return 0
@@ -150,7 +154,10 @@ check_soak_settings() {
 	extra_patches >/dev/null
 	[ -z "$SOAK_RUNS" ] || check_uint SOAK_RUNS "$SOAK_RUNS" 1 1000000
 	DEADLINE=
-	[ -z "$SOAK_TIME" ] || DEADLINE=$(($(date +%s) + $(soak_parse_time "$SOAK_TIME")))
+	if [ -n "$SOAK_TIME" ]; then
+		DEADLINE=$(soak_parse_time "$SOAK_TIME") || exit "$EXIT_ERROR"
+		DEADLINE=$(($(date +%s) + DEADLINE))
+	fi
 	if [ -z "$SOAK_RUNS" ] && [ -z "$SOAK_TIME" ]; then
 		set -- $SOAK_SCENARIOS
 		SOAK_RUNS=$#
