@@ -11,11 +11,13 @@ source "$(dirname "$0")/lib.sh"
 
 # Debian package names: kernel build, quilt, QEMU, the guest's busybox, the
 # initramfs packer, the linters `make lint` runs, gnuplot for the latency
-# plot of `make bench` and jq to check its JSON.
+# plot of `make bench` and jq to check its JSON.  `make soak`: GNU parallel,
+# ssh and rsync for remote hosts, and the sshd its test starts on 127.0.0.1.
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio gzip xz-utils
 	rsync ccache quilt perl busybox-static qemu-system-x86 shellcheck
 	ca-certificates gnuplot-nox jq
+	parallel openssh-client openssh-server
 )
 
 usage() {
