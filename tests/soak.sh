@@ -371,6 +371,25 @@ else
 	t_expect "multi-host: a remote run reproduces here (extra patch found in the soak's patches/)" 0 \
 		'REPRODUCED' env REPRO_BUILD_CMD="$FAKE_BUILD" \
 		REPRO_RUN_CMD="FAKE_PLAN=rt-chase=HANG235 $FAKE_RUN" scripts/repro.sh "$SOAK_OUT/$rr"
+
+	setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' env \
+		SOAK_BUILD_CMD="CACHE_DIR=$T_OUT/rcache $FAKE_BUILD" SOAK_HOSTS="$u@127.0.0.1" SOAK_SSH="ssh -F $sd/ssh_config" SOAK_REMOTE_DIR="$rclone" \
+		SOAK_RUNS=3 SOAK_JOBS=2 SOAK_SCENARIOS=exec-storm \
+		SOAK_RUN_CMD="CACHE_DIR=$T_OUT/rcache FAKE_SLEEP=26.5 $FAKE_RUN" \
+		scripts/soak.sh >"$T_OUT/soak-rint.log" 2>&1 </dev/null &
+	spid=$!
+	for _ in $(seq 100); do pgrep -f '[s]leep 26[.]5' >/dev/null && break; sleep 0.2; done
+	sleep 1
+	kill -INT -- "-$spid" 2>/dev/null
+	rc=0
+	timeout 30 tail --pid="$spid" -f /dev/null || rc=timeout
+	wait "$spid" || rc=$?
+	so=$(sed -n 's/^soak.sh: soak: //p' "$T_OUT/soak-rint.log" | head -n1)
+	sleep 1
+	t_true "multi-host Ctrl-C: the soak ends with 130" test "$rc" = 130
+	t_true "multi-host Ctrl-C: no run left on the host" bash -c "! pgrep -f '[s]leep 26[.]5' >/dev/null"
+	t_true "multi-host Ctrl-C: the runs cut short were collected and reported (2 INCOMPLETE)" \
+		bash -c "jq -e '.totals.verdicts.INCOMPLETE == 2' '$so/soak.json' >/dev/null && test \$(find '$so/runs' -name job.txt | wc -l) = 2"
 	stop_sshd
 fi
 
@@ -384,34 +403,38 @@ fi
 echo "# --- part 3: real kernel and QEMU"
 export CACHE_DIR=$REAL_CACHE_DIR RESULTS_DIR=$REAL_RESULTS_DIR
 D=${SOAK_E2E_DURATION:-20}
-jobs=$(soak_default_jobs "$(nproc)" 2)
+jobs=$(soak_default_jobs "$(nproc)" 4)
 [ "$jobs" -le 2 ] || jobs=2
 soak_rc=0
-env SOAK_RUNS=4 SOAK_SCENARIOS="exec-storm affinity-storm" SOAK_JOBS="$jobs" CPUS=2 \
+env SOAK_RUNS=4 SOAK_SCENARIOS="exec-storm affinity-storm" SOAK_JOBS="$jobs" \
 	DURATION="$D" scripts/soak.sh >"$T_OUT/soak-real.log" 2>&1 </dev/null || soak_rc=$?
 so=$(sed -n 's/^soak.sh: soak: //p' "$T_OUT/soak-real.log" | head -n1)
-t_true "real soak: 4 runs of $D s, 2 scenarios, $jobs job(s), CPUS=2: all PASS (exit 0)" test "$soak_rc" = 0
+t_true "real soak: 4 runs of $D s, 2 scenarios, $jobs job(s) at once: all PASS (exit 0)" test "$soak_rc" = 0
 jq_is "real soak: the report counts 4 PASS over exec-storm and affinity-storm" "$so/soak.json" \
 	'"\(.totals.verdicts.PASS) \([.combos[].scenario] | join(","))"' "4 affinity-storm,exec-storm"
-jq_is "real soak: every run did hotplug operations and stress time" "$so/soak.json" \
+jq_is "real soak: every run did hotplug operations and has stress time" "$so/soak.json" \
 	'[.runs[] | select(.ops > 0 and .stress_s > 0)] | length' "4"
-t_true "real soak: soak.md, soak.svg, no QEMU left" \
+t_true "real soak: one progress line per run" \
+	test "$(grep -c '^soak.sh: run [0-9]* ' "$T_OUT/soak-real.log")" = 4
+t_true "real soak: soak.md and soak.svg written, no QEMU left" \
 	bash -c "test -s '$so/soak.md' -a -s '$so/soak.svg' && ! pgrep -f '[q]emu-system-x86_64.*$so' >/dev/null"
 
-# A mutant that fails within its duration (tests/mutants/*.patch headers).
+# A mutant that fails within its duration (see its header), soaked once;
+# then the kernel is put back to the series alone, so that the repro must
+# rebuild the mutant (incrementally) before it re-runs.
 m=tests/mutants/seed000-races-1-2-drop-target-checks.patch
-ms=$(mutant_header Scenario "$m")
-md=$(mutant_header Duration "$m")
-env SOAK_RUNS=1 SOAK_SCENARIOS="$ms" DURATION="$md" EXTRA_PATCHES="$m" \
-	scripts/soak.sh >"$T_OUT/soak-mutant.log" 2>&1 </dev/null
+env SOAK_RUNS=1 SOAK_SCENARIOS="$(mutant_header Scenario "$m")" DURATION="$(mutant_header Duration "$m")" \
+	EXTRA_PATCHES="$m" scripts/soak.sh >"$T_OUT/soak-mutant.log" 2>&1 </dev/null
 so=$(sed -n 's/^soak.sh: soak: //p' "$T_OUT/soak-mutant.log" | head -n1)
 fr=$(jq -r '.groups[0].first.dir // empty' "$so/soak.json" 2>/dev/null)
 if [ -z "$fr" ]; then
 	t_not_ok "real repro: the mutant ${m##*/} failed in its soak run" "no failure group in $so/soak.json"
 else
 	t_ok "real repro: the mutant ${m##*/} failed in its soak run ($(jq -r '.groups[0].signature' "$so/soak.json"))"
-	t_expect "real repro: make repro reproduces it within 3 attempts" 0 'REPRODUCED' \
-		env REPRO_RUNS=3 make -s repro RUN="$so/$fr"
+	t_expect "real repro: back to the series alone" 0 'built in' scripts/kernel.sh
+	t_expect "real repro: make repro rebuilds the mutant and reproduces within 3 attempts" 0 \
+		"running 'make kernel initramfs'(.|\n)*REPRODUCED" \
+		bash -c "REPRO_RUNS=3 make -s repro RUN='$so/$fr' 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
 fi
-t_expect "real repro: back to the series alone, rebuilt incrementally" 0 'built in' scripts/kernel.sh
+t_expect "real repro: the kernel is left as the series alone" 0 'built in' scripts/kernel.sh
 t_done
