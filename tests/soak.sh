@@ -433,7 +433,7 @@ else
 	t_ok "real repro: the mutant ${m##*/} failed in its soak run ($(jq -r '.groups[0].signature' "$so/soak.json"))"
 	t_expect "real repro: back to the series alone" 0 'built in' scripts/kernel.sh
 	t_expect "real repro: make repro rebuilds the mutant and reproduces within 3 attempts" 0 \
-		"running 'make kernel initramfs'(.|\n)*REPRODUCED" \
+		"running 'make kernel initramfs'.*REPRODUCED" \
 		bash -c "REPRO_RUNS=3 make -s repro RUN='$so/$fr' 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
 fi
 t_expect "real repro: the kernel is left as the series alone" 0 'built in' scripts/kernel.sh
