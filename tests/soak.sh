@@ -199,6 +199,19 @@ t_true "SOAK_STOP=first: stops after the first failure (run 3 of 12)" \
 t_true "SOAK_STOP=first: ... and its report has the failure" \
 	grep -q 'HANG INFO: task kworker/N:M blocked for more than N seconds' "$SOAK_OUT/soak.md"
 
+soak SOAK_RUNS=4 SOAK_JOBS=1 SOAK_STOP=first SOAK_SCENARIOS="exec-storm rt-hogs" \
+	SOAK_RUN_CMD="FAKE_PLAN=rt-hogs=UNCOVERED $FAKE_RUN"
+t_true "UNCOVERED (run.sh exit 5): no failure, SOAK_STOP=first goes on, exit 0" \
+	test "$SOAK_RC" = 0 -a "$(jq -r .totals.runs "$SOAK_OUT/soak.json" 2>/dev/null)" = 4
+jq_is "UNCOVERED: counted, not grouped as a failure" "$SOAK_OUT/soak.json" \
+	'"\(.totals.verdicts.UNCOVERED) \(.groups | length)"' "2 0"
+
+soak SOAK_RUNS=10 SOAK_JOBS=1 SOAK_SCENARIOS=exec-storm SOAK_RUN_CMD="FAKE_PLAN=exec-storm=ERROR $FAKE_RUN"
+t_true "setup errors: the soak gives up after SOAK_MAX_ERRORS=3 runs that could not start" \
+	test "$SOAK_RC" = 1 -a "$(jq -r .totals.runs "$SOAK_OUT/soak.json" 2>/dev/null)" = 3
+jq_is "setup errors: grouped under the error message" "$SOAK_OUT/soak.json" \
+	'"\(.groups[0].count) \(.groups[0].signature)"' "3 ERROR fake setup error, as FAKE_PLAN asked"
+
 t0=$SECONDS
 soak SOAK_TIME=4s SOAK_JOBS=1 SOAK_SCENARIOS=exec-storm SOAK_RUN_CMD="FAKE_SLEEP=1 $FAKE_RUN"
 n=$(jq -r .totals.runs "$SOAK_OUT/soak.json" 2>/dev/null)

@@ -9,7 +9,7 @@
 #
 # The verdict comes from FAKE_PLAN, "scenario=OUTCOME ..." (default: PASS);
 # OUTCOME is PASS, HANG235 (a hotplug stuck at state 235), HUNG (a hung
-# kworker), WARN (a WARNING in set_task_cpu), BOOT or ERROR.  The CPU, PID
+# kworker), WARN (a WARNING in set_task_cpu), BOOT, UNCOVERED or ERROR.  The CPU, PID
 # and time numbers in the console lines come from the seed, so that two
 # runs of one outcome differ in their noise but not in their signature.
 # FAKE_SLEEP: seconds to take (default 0.2).
@@ -93,6 +93,7 @@ main() {
 	HANG235 | HUNG) echo "hang: $line" >"$res/badness.txt"; echo "HANG $line" ;;
 	WARN) echo "warning: $line" >"$res/badness.txt"; echo "FAIL console: warning: $line" ;;
 	BOOT) : >"$res/badness.txt"; echo "BOOT-FAILED the init did not start within 180 s" ;;
+	UNCOVERED) : >"$res/badness.txt"; echo "UNCOVERED exec_select.inactive never fired" ;;
 	*) : >"$res/badness.txt"; echo "PASS all 3 tests ok, console clean" ;;
 	esac >"$res/verdict"
 	[ -z "$line" ] || printf 'detect_s=%s.5\n' "$t" >"$res/timing.txt"
@@ -101,6 +102,7 @@ main() {
 	PASS) exit "$EXIT_PASS" ;;
 	WARN) exit "$EXIT_FAIL" ;;
 	BOOT) exit "$EXIT_BOOT_FAILED" ;;
+	UNCOVERED) exit 5 ;;
 	*) exit "$EXIT_HANG" ;;
 	esac
 }
