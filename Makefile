@@ -57,6 +57,9 @@ help:
 	@echo '                 selftest shell loop and rcutorture; regenerates BENCHMARKS.md (~1 h)'
 	@echo '  bench-quick    the same, cut down (< 10 min); part of test'
 	@echo '  clean          remove the objects of KCONFIG=$(KCONFIG) and the initramfs'
+	@echo '  soak           guests back to back (SOAK_TIME=8h or SOAK_RUNS=N, SOAK_JOBS,'
+	@echo '                 SOAK_HOSTS=u@a,u@b ...): results/<date>-soak/soak.md'
+	@echo '  repro          RUN=results/<dir>: re-run exactly that run, say if it reproduced'
 	@echo 'Variables in effect:'
 	@echo '  SCENARIO=$(SCENARIO) (exec-storm affinity-storm rt-hogs mixed)'
 	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL) INJECT=$(INJECT)'
@@ -123,3 +126,24 @@ test: deps
 
 clean:
 	$(Q)scripts/clean.sh
+
+# Soak, repro and scale-out (README.md): empty means the script's default.
+SOAK_TIME ?=
+SOAK_RUNS ?=
+SOAK_SCENARIOS ?=
+SOAK_DRIVERS ?=
+SOAK_STOP ?=
+SOAK_JOBS ?=
+SOAK_HOSTS ?=
+SOAK_SEED ?=
+RUN ?=
+export SOAK_TIME SOAK_RUNS SOAK_SCENARIOS SOAK_DRIVERS SOAK_STOP SOAK_JOBS SOAK_HOSTS SOAK_SEED
+
+.PHONY: soak repro
+
+# Builds once (here, or on each of SOAK_HOSTS), then runs until done.
+soak: check-settings deps
+	$(Q)scripts/soak.sh
+
+repro: deps
+	$(Q)scripts/repro.sh $(RUN)

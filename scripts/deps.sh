@@ -14,11 +14,13 @@ source "$(dirname "$0")/lib.sh"
 # plot of `make bench` and jq to check its JSON; procps (pgrep: run.sh's
 # cleanup, the tests' leftover-QEMU check), file (initramfs.sh checks that
 # busybox is static), python3 (tests/unit.sh writes a binary state table),
-# git (inputs.txt names the project revision).
+# git (inputs.txt names the project revision).  `make soak`: GNU parallel,
+# ssh and rsync for remote hosts, and the sshd its test starts on 127.0.0.1.
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio gzip xz-utils
 	rsync ccache quilt perl busybox-static qemu-system-x86 shellcheck
 	ca-certificates gnuplot-nox jq procps file python3 git
+	parallel openssh-client openssh-server
 )
 
 usage() {

@@ -5,13 +5,15 @@
 # "N passed, N failed" that CI reads.  Each suite's output is kept in
 # tests/out/.
 #
-# Usage: tests/run-all.sh [SUITE...]     (default: lint unit e2e mutants bench)
+# Usage: tests/run-all.sh [SUITE...]     (default: lint unit e2e mutants bench soak)
 
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 suites=("$@")
-[ "${#suites[@]}" -gt 0 ] || suites=(lint unit e2e mutants bench)
+[ "${#suites[@]}" -gt 0 ] || suites=(lint unit e2e mutants bench soak)
+# tests/soak.sh boots real guests only when told to (its part 3).
+export SOAK_E2E=${SOAK_E2E:-1}
 mkdir -p tests/out
 pass=0 fail=0
 start=$(date +%s)
