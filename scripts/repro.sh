@@ -146,7 +146,9 @@ resolve_patches() {
 			die "refusing: extra patch $name no longer has the recorded sha256 $sha...: found only $bad"
 		die "refusing: extra patch $name (sha256 $sha...) not found; put it in REPRO_PATCH_PATH"
 	done
-	RELEASE=$(kernel_release)
+	# The release ends in the build id, which hashes the source, every
+	# patch and the config: the same id is the same kernel, built or not.
+	RELEASE=${WANT_RELEASE%-shs-*}-shs-$(build_id)
 	[ "$RELEASE" = "$WANT_RELEASE" ] ||
 		die "refusing: these patches and kernel-config/ build $RELEASE, the run was $WANT_RELEASE (the config fragments or the source changed)"
 	info "kernel: $RELEASE, patches checked (${#rec[@]}, $nextra extra${EXTRA_PATCHES:+: $EXTRA_PATCHES})"
@@ -161,18 +163,18 @@ resolve_patches() {
 ensure_build() {
 	local b
 
-	b=$(build_dir)
+	b=$(image_dir)
 	export KCONFIG EXTRA_PATCHES
-	if [ -f "$b/arch/x86/boot/bzImage" ] && grep -qxF "RELEASE=$RELEASE" "$b/.shs-build.env" 2>/dev/null &&
-		[ -f "${INITRAMFS:-$CACHE_DIR/initramfs.cpio.gz}" ]; then
-		info "build: the cached image in $b is $RELEASE; not rebuilding"
+	if grep -qxF "RELEASE=$RELEASE" "$b/build.env" 2>/dev/null &&
+		[ -f "${INITRAMFS:-$(initramfs_path)}" ]; then
+		info "build: the image store has $RELEASE ($b); not rebuilding"
 		return
 	fi
-	info "build: the cached image is not $RELEASE; running '$REPRO_BUILD_CMD'"
+	info "build: no image of $RELEASE (or no initramfs of these guest programs) yet; running '$REPRO_BUILD_CMD'"
 	(cd "$SHS_TOP" && bash -c "$REPRO_BUILD_CMD") </dev/null >&2 ||
 		die "build failed ('$REPRO_BUILD_CMD')"
-	grep -qxF "RELEASE=$RELEASE" "$b/.shs-build.env" 2>/dev/null ||
-		die "after the build, $b still is not $RELEASE"
+	grep -qxF "RELEASE=$RELEASE" "$b/build.env" 2>/dev/null ||
+		die "after the build, the image store has no $RELEASE ($b)"
 }
 
 # attempt N: one run; prints the new results directory.

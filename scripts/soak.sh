@@ -291,10 +291,11 @@ prepare_host() {
 	extra=${extra% }
 	rsh "$h" "cd $(q "$SOAK_REMOTE_DIR") && env KCONFIG=$(q "$KCONFIG") EXTRA_PATCHES=$(q "$extra") bash -c $(q "$SOAK_BUILD_CMD")" \
 		>>"$log" 2>&1 </dev/null || die "$h: build failed ('$SOAK_BUILD_CMD'); see $log"
-	rel=$(rsh "$h" "cd $(q "$SOAK_REMOTE_DIR") && env KCONFIG=$(q "$KCONFIG") EXTRA_PATCHES=$(q "$extra") bash -c 'source scripts/lib.sh && kernel_release'" 2>>"$log" </dev/null) ||
-		die "$h: cannot compute its kernel release; see $log"
-	[ "$rel" = "$(kernel_release)" ] ||
-		die "$h: would run kernel $rel, but this clone builds $(kernel_release)"
+	# The build id names the kernel whatever cache either side uses.
+	rel=$(rsh "$h" "cd $(q "$SOAK_REMOTE_DIR") && env KCONFIG=$(q "$KCONFIG") EXTRA_PATCHES=$(q "$extra") bash -c 'source scripts/lib.sh && build_id'" 2>>"$log" </dev/null) ||
+		die "$h: cannot compute its build id; see $log"
+	[ "$rel" = "$(build_id)" ] ||
+		die "$h: would run the kernel of build id $rel, but this clone builds $(build_id)"
 	nproc=$(rsh "$h" nproc </dev/null)
 	jobs=${SOAK_JOBS:-$(soak_default_jobs "$nproc" "$CPUS")}
 	write_env "$SOAK_DIR/soak-$SOAK_NAME.env" "$h" "$extra"
@@ -303,8 +304,8 @@ prepare_host() {
 	rm -f "$SOAK_DIR/soak-$SOAK_NAME.env"
 	SSHLOGINS+="${SSHLOGINS:+,}$jobs/$h"
 	SLOTS=$((SLOTS + jobs))
-	info "$h: rsynced $nfiles files to $rdir, built $rel with '$SOAK_BUILD_CMD' in $((SECONDS - t0)) s; $jobs job(s) at once ($nproc cores)"
-	echo "$h: $rel, $jobs jobs, $nproc cores, clone in $rdir" >>"$SOAK_DIR/hosts.txt"
+	info "$h: rsynced $nfiles files to $rdir, built build id $rel with '$SOAK_BUILD_CMD' in $((SECONDS - t0)) s; $jobs job(s) at once ($nproc cores)"
+	echo "$h: build id $rel, $jobs jobs, $nproc cores, clone in $rdir" >>"$SOAK_DIR/hosts.txt"
 }
 
 # generate: the plan lines, never more than SLOTS + 1 ahead of the runs

@@ -258,25 +258,48 @@ t_expect "repro: a hung kworker where the run hung in hotplug is another signatu
 	"got 'HANG INFO: task kworker/N:M" \
 	env REPRO_RUN_CMD="FAKE_PLAN=rt-chase=HUNG $FAKE_RUN" scripts/repro.sh "$R"
 
-# A real recorded run: the current series is the one it ran, so the
-# identity checks pass and, with an empty cache, it is rebuilt first.
+# current_run SRC DEST: a copy of the real run SRC whose recorded patches
+# and release are those of the series now, as if it had been made with
+# it: the identity checks then pass whatever the series has become since
+# the fixture was recorded, and everything else stays real.
+current_run() {
+	local p
+
+	cp -r "$1" "$2"
+	{
+		sed '/^patches (sha256, name):/,$d; /^release: /d' "$1/inputs.txt"
+		printf 'release: %s\n' "$KVER-shs-$(build_id)"
+		echo 'patches (sha256, name):'
+		while read -r p; do
+			printf '  %s %s\n' "$(sha256sum "$p" | cut -c1-16)" "$p"
+		done < <(series_patches)
+	} >"$2/inputs.txt"
+	sed -i "s/^RELEASE=.*/RELEASE=$KVER-shs-$(build_id)/; s/^BUILD_ID=.*/BUILD_ID=$(build_id)/" "$2/build.env"
+}
+CUR=$T_OUT/current-hang234
+current_run "$FIX/hang234/20261121-193705-rt-chase" "$CUR"
+REL=$KVER-shs-$(build_id)
+
+# A real recorded run made with the current series: the identity checks
+# pass and, with an empty cache, it is rebuilt first.
 t_expect "repro: a real run (hang at state 234): patches match, empty cache -> rebuilt" 0 \
-	"build: the cached image is not 6.1.176-shs-246bef6dc63d; running" \
+	"build: no image of $REL .*; running" \
 	env CACHE_DIR="$T_OUT/cache-empty" REPRO_RUN_CMD="FAKE_PLAN=rt-chase=HANG235 $FAKE_RUN" \
-	bash -c "scripts/repro.sh '$FIX/hang234/20261121-193705-rt-chase'; test \$? = 1"
+	bash -c "scripts/repro.sh '$CUR'; test \$? = 1"
 t_expect "repro: a real run made with an older series is refused" 4 \
 	'refusing: the run had 5 series patches, patches/series now has 6' \
 	scripts/repro.sh "$FIX/hang235-cpu2/20261121-192641-rt-chase"
 
-cp -r "$FIX/hang234/20261121-193705-rt-chase" "$T_OUT/edited-run"
-sed -i 's/^  5c7c6498df64be73 /  0000000000000000 /' "$T_OUT/edited-run/inputs.txt"
+first=$(series_patches | head -n1)
+cp -r "$CUR" "$T_OUT/edited-run"
+sed -i "s/^  $(sha256sum "$first" | cut -c1-16) /  0000000000000000 /" "$T_OUT/edited-run/inputs.txt"
 t_expect "repro: a series patch whose sha256 changed is refused, named" 4 \
-	'refusing: patches/sched-core-put-the-runqueue-online-before-the-cpu-becomes-active.patch no longer has the recorded sha256' \
+	"refusing: patches/${first##*/} no longer has the recorded sha256" \
 	scripts/repro.sh "$T_OUT/edited-run"
-cp -r "$FIX/hang234/20261121-193705-rt-chase" "$T_OUT/edited-run2"
+cp -r "$CUR" "$T_OUT/edited-run2"
 sed -i 's/^release: .*/release: 6.1.176-shs-000000000000/' "$T_OUT/edited-run2/inputs.txt"
 t_expect "repro: a release that the same patches no longer build is refused" 4 \
-	'refusing: these patches and kernel-config/ build 6.1.176-shs-246bef6dc63d, the run was 6.1.176-shs-000000000000' \
+	"refusing: these patches and kernel-config/ build $REL, the run was 6.1.176-shs-000000000000" \
 	scripts/repro.sh "$T_OUT/edited-run2"
 
 # Extra patches: recorded sha256, copies, and a changed patch.
@@ -369,7 +392,7 @@ else
 	t_true "multi-host: ... built there, with the extra patch copied and renamed for it" \
 		grep -q "fake build in $rclone: release .* EXTRA_PATCHES=$rclone/.soak/.*/patches/extra-hello.patch" "$rclone/.fake-build.log"
 	t_true "multi-host: ... and the soak said what it did for each host" \
-		test "$(grep -c 'rsynced [0-9]* files to .*, built 6.1.176-shs-' "$T_OUT/soak.log")" = 2
+		test "$(grep -c 'rsynced [0-9]* files to .*, built build id [0-9a-f]\{12\} ' "$T_OUT/soak.log")" = 2
 	t_true "multi-host: all 4 runs came back into the local soak directory" \
 		test "$(find "$SOAK_OUT/runs" -mindepth 2 -maxdepth 2 -name verdict -o -mindepth 3 -maxdepth 3 -name verdict | wc -l)" = 4
 	t_true "multi-host: both sshlogins ran jobs" \

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Stand-in for `make kernel initramfs` in the soak and repro tests: builds
-# nothing, but leaves what scripts/repro.sh checks (the build directory's
-# .shs-build.env naming the release, a bzImage, the initramfs) and logs
+# nothing, but leaves what scripts/repro.sh checks (an image store entry
+# whose build.env names the release, a bzImage, the initramfs) and logs
 # where and with which settings it ran, so that a test can see it ran on
 # the remote host, in the remote clone.
 #
@@ -16,12 +16,13 @@ source "$(dirname "$0")/../../../scripts/lib.sh"
 FAKE_BUILD_LOG=${FAKE_BUILD_LOG:-$SHS_TOP/.fake-build.log}
 
 [ $# -eq 0 ] || die "no arguments expected"
-b=$(build_dir)
+b=$(image_dir)
 # Never overwrite a real build: the tests point CACHE_DIR elsewhere.
-[ ! -e "$b/vmlinux" ] || die "$b holds a real kernel build; set CACHE_DIR to a scratch directory"
-mkdir -p "$b/arch/x86/boot"
-printf 'RELEASE=%s\nBUILD_ID=%s\nKCONFIG=%s\n' "$(kernel_release)" "$(build_id)" "$KCONFIG" >"$b/.shs-build.env"
-echo fake >"$b/arch/x86/boot/bzImage"
-echo fake >"$CACHE_DIR/initramfs.cpio.gz"
+[ ! -e "$b/System.map" ] || die "$b holds a real kernel image; set CACHE_DIR to a scratch directory"
+release=$KVER-shs-$(build_id)
+mkdir -p "$b" "$(dirname "$(initramfs_path)")"
+printf 'RELEASE=%s\nBUILD_ID=%s\nKCONFIG=%s\n' "$release" "$(build_id)" "$KCONFIG" >"$b/build.env"
+echo fake >"$b/bzImage"
+echo fake >"$(initramfs_path)"
 printf 'fake build in %s: release %s, KCONFIG=%s EXTRA_PATCHES=%s\n' \
-	"$SHS_TOP" "$(kernel_release)" "$KCONFIG" "$EXTRA_PATCHES" | tee -a "$FAKE_BUILD_LOG"
+	"$SHS_TOP" "$release" "$KCONFIG" "$EXTRA_PATCHES" | tee -a "$FAKE_BUILD_LOG"

@@ -57,12 +57,15 @@ main() {
 	while ! mkdir "$res" 2>/dev/null; do n=$((n + 1)); res=$base-$n; done
 	ln -sfn "$res" "$RESULTS_DIR/latest"
 	cpu=$((SEED % 3 + 1)) pid=$((SEED % 50 + 10)) t=$((SEED % 30 + 10))
+	# What run.sh would boot: the release of the current build id.
+	local release
+	release=$KVER-shs-$(build_id)
 	{
 		echo "project: fake"
 		printf 'scenario: %s\nduration: %s\ncpus: %s\nseed: %s\naccel: tcg\n' \
 			"$SCENARIO" "$DURATION" "$CPUS" "$SEED"
 		printf 'inject: %s\ndriver: %s\nbench_ops: 0\nkconfig: %s\nrelease: %s\n' \
-			"$([ "$INJECT" = 0 ] && echo 0 || echo 1)" "$DRIVER" "$KCONFIG" "$(kernel_release)"
+			"$([ "$INJECT" = 0 ] && echo 0 || echo 1)" "$DRIVER" "$KCONFIG" "$release"
 		echo 'patches (sha256, name):'
 		local p
 		while read -r p; do
@@ -70,7 +73,7 @@ main() {
 		done < <(series_patches; extra_patches)
 	} >"$res/inputs.txt"
 	printf 'RELEASE=%s\nBUILD_ID=%s\nKCONFIG=%s\nEXTRA_PATCHES=%s\n' \
-		"$(kernel_release)" "$(build_id)" "$KCONFIG" "$(extra_patches | tr '\n' ' ')" >"$res/build.env"
+		"$release" "$(build_id)" "$KCONFIG" "$(extra_patches | tr '\n' ' ')" >"$res/build.env"
 	head -c 1000 /dev/zero >"$res/initrd.cpio.gz"
 	sleep "$FAKE_SLEEP"
 	case "$o" in
@@ -79,7 +82,7 @@ main() {
 	WARN) line="WARNING: CPU: $cpu PID: $pid at kernel/sched/core.c:$((3000 + t)) set_task_cpu+0x1a4/0x1e0" ;;
 	esac
 	{
-		printf '[    1.%06d] SHS-BOOTED release=%s\n' "$pid" "$(kernel_release)"
+		printf '[    1.%06d] SHS-BOOTED release=%s\n' "$pid" "$release"
 		printf '[    1.500000] SHS-STRESS-START\n'
 		printf '[    6.000000] # hotplug-driver: progress t=5s ops=%d errors=0 online=2\n' "$((t / 2))"
 		[ -z "$line" ] || printf '[   %d.123456] %s\n' "$t" "$line"
