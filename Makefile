@@ -8,6 +8,8 @@ SHELL := /bin/bash
 
 # Settings a user may give on the command line (see README.md).
 SCENARIO ?= mixed
+# The scenario names, as scripts/lib.sh knows them.
+SCENARIOS_LIST := $(shell sed -n 's/^SCENARIOS="\(.*\)"/\1/p' scripts/lib.sh)
 DURATION ?= 60
 CPUS ?= 4
 SEED ?=
@@ -61,7 +63,7 @@ help:
 	@echo '                 SOAK_HOSTS=u@a,u@b ...): results/<date>-soak/soak.md'
 	@echo '  repro          RUN=results/<dir>: re-run exactly that run, say if it reproduced'
 	@echo 'Variables in effect:'
-	@echo '  SCENARIO=$(SCENARIO) (exec-storm affinity-storm rt-hogs mixed)'
+	@echo '  SCENARIO=$(SCENARIO) ($(SCENARIOS_LIST))'
 	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL) INJECT=$(INJECT)'
 	@echo '  DRIVER=$(DRIVER) (shs shell rcutorture: what drives hotplug)'
 	@echo '  KCONFIG=$(KCONFIG) EXTRA_PATCHES=$(EXTRA_PATCHES)'
