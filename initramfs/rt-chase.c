@@ -54,15 +54,6 @@ static void usage(void)
 	exit(2);
 }
 
-static int pin(unsigned int cpu)
-{
-	cpu_set_t m;
-
-	CPU_ZERO(&m);
-	CPU_SET(cpu, &m);
-	return sched_setaffinity(0, sizeof(m), &m);
-}
-
 static int chaser(unsigned int id, void *ctx)
 {
 	const struct chase *c = ctx;
@@ -82,7 +73,7 @@ static int chaser(unsigned int id, void *ctx)
 		unsigned int i;
 
 		attempts++;
-		if (pin(cpu) < 0) {
+		if (shs_pin(cpu) < 0) {
 			if (errno != EINVAL)
 				die_errno("chaser %u: sched_setaffinity(cpu%u)",
 					  cpu, cpu);

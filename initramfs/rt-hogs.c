@@ -29,15 +29,6 @@ static void usage(void)
 	exit(2);
 }
 
-static int pin(unsigned int cpu)
-{
-	cpu_set_t m;
-
-	CPU_ZERO(&m);
-	CPU_SET(cpu, &m);
-	return sched_setaffinity(0, sizeof(m), &m);
-}
-
 static int hog(unsigned int id, void *ctx)
 {
 	const struct hogs *h = ctx;
@@ -47,7 +38,7 @@ static int hog(unsigned int id, void *ctx)
 	volatile unsigned long sink = 0;
 	uint64_t next = 0, t;
 
-	if (pin(cpu) < 0 && errno != EINVAL)
+	if (shs_pin(cpu) < 0 && errno != EINVAL)
 		die_errno("hog %u: pin to cpu%u", cpu, cpu);
 	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
 		die_errno("hog %u: sched_setscheduler(SCHED_FIFO, %u)", cpu,
@@ -89,7 +80,7 @@ static int hog(unsigned int id, void *ctx)
 			continue;
 		}
 		/* Hotplug broke our affinity, or the CPU is still offline. */
-		if (pin(cpu) == 0)
+		if (shs_pin(cpu) == 0)
 			repins++;
 		else if (errno != EINVAL)
 			die_errno("hog %u: re-pin", cpu);

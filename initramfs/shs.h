@@ -169,6 +169,18 @@ static inline void install_stop_handler(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+#ifdef CPU_SETSIZE	/* the includer has <sched.h> with _GNU_SOURCE */
+/* Pin the calling task to @cpu; returns sched_setaffinity()'s result. */
+static inline int shs_pin(unsigned int cpu)
+{
+	cpu_set_t m;
+
+	CPU_ZERO(&m);
+	CPU_SET(cpu, &m);
+	return sched_setaffinity(0, sizeof(m), &m);
+}
+#endif
+
 #define SHS_MAX_WORKERS	64
 
 /*
