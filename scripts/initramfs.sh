@@ -16,7 +16,7 @@ PROGRAMS=(shs-run shs-watch hotplug-driver exec-storm exec-target affinity-storm
 SCRIPTS=(hotplug-shell hotplug-rcutorture shs-bench)
 # The busybox applets the init and the shell programs call.
 APPLETS=(sh mount cat echo mkdir uname sleep ls dmesg sync grep sed awk sort
-	tr cut tail rm insmod rmmod)
+	tr cut tail rm insmod rmmod renice)
 CFLAGS=(-O2 -Wall -Wextra -Werror -static)
 
 usage() {
