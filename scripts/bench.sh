@@ -278,11 +278,7 @@ section_detect() {
 	local m name scenario duration inject seed t mutants=() scenarios=""
 
 	mutants=(tests/mutants/*.patch)
-	# --quick runs one mutant for 20 s: a seed mutant, whose bug shows in
-	# that time (fix001's hang showed after 15-45 s, stuck threshold
-	# included, so a 20 s run would miss it about half the time).
-	local seeds=(tests/mutants/seed*.patch)
-	[ "$QUICK" = 0 ] || mutants=("${seeds[0]}")
+	[ "$QUICK" = 0 ] || mutants=("$(quick_mutant)")
 	for m in "${mutants[@]}"; do
 		name=$(basename "$m" .patch)
 		scenario=$(mutant_header Scenario "$m")

@@ -299,6 +299,14 @@ kbuild_cc() {
 	if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi
 }
 
+# quick_mutant: the one mutant `make bench-quick` runs, for 20 s: the first
+# seed mutant, whose bug shows in that time (fix001's showed after 15-45 s).
+quick_mutant() {
+	local seeds=("$SHS_TOP"/tests/mutants/seed*.patch)
+
+	printf '%s\n' "${seeds[0]}"
+}
+
 # mutant_header FIELD PATCH: the value of a "  Field: value" header line
 # of a regression mutant (tests/mutants/*.patch).
 mutant_header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }

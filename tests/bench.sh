@@ -16,6 +16,8 @@ source "$(dirname "$0")/testlib.sh"
 cd "$T_TOP" || exit 1
 export RESULTS_DIR=${RESULTS_DIR:-$T_TOP/results}
 unset SCENARIO DURATION KCONFIG EXTRA_PATCHES INJECT DRIVER SEED KERNEL_IMAGE INITRAMFS BENCH_OPS
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 t_expect "build: initramfs" 0 'initramfs:' scripts/initramfs.sh
 log="$T_OUT/t$((T_N + 1)).log"
@@ -46,7 +48,7 @@ for k in debug noinject; do
 	t_true "hotplug: $k kernel: ours did the planned operations ($(v hotplug ${k}_shs_ops_1)/$(v meta bench_ops))" \
 		test "$(v hotplug ${k}_shs_ops_1)" = "$(v meta bench_ops)"
 done
-m=$(basename "$(ls tests/mutants/*.patch | head -n1)" .patch)
+m=$(basename "$(quick_mutant)" .patch)
 t_true "detect: hotplug-driver caught $m ($(v detect ${m}_shs_verdict) after $(v detect ${m}_shs_seconds) s)" \
 	bash -c '[[ "$1" == FAIL || "$1" == HANG ]] && [ -n "$2" ]' _ "$(v detect ${m}_shs_verdict)" "$(v detect ${m}_shs_seconds)"
 t_true "detect: the torture_onoff run of $m has a verdict ($(v detect ${m}_rcutorture_verdict))" \
