@@ -77,7 +77,8 @@ read_run() {
 	INJECT=$(soak_input "$RUN" inject)
 	DRIVER=$(soak_input "$RUN" driver)
 	KCONFIG=$(soak_input "$RUN" kconfig)
-	ACCEL=${REPRO_ACCEL:-$(soak_input "$RUN" accel)}
+	# inputs.txt may say why: "tcg (ACCEL=auto: KVM failed ...)".
+	ACCEL=${REPRO_ACCEL:-$(soak_input "$RUN" accel | cut -d' ' -f1)}
 	WANT_RELEASE=$(soak_input "$RUN" release)
 	REC_EXTRA=$(sed -n 's/^EXTRA_PATCHES=//p' "$RUN/build.env" | head -n1)
 	EXTRA_PATCHES=

@@ -290,6 +290,14 @@ t_expect "repro: a real run made with an older series is refused" 4 \
 	'refusing: the run had 5 series patches, patches/series now has 6' \
 	scripts/repro.sh "$FIX/hang235-cpu2/20261121-192641-rt-chase"
 
+# What run.sh records when ACCEL=auto fell back: the accelerator, then why.
+cp -r "$CUR" "$T_OUT/verbose-accel"
+sed -i 's/^accel: .*/accel: tcg (ACCEL=auto: KVM did not work (under KVM the guest printed nothing in 30 s), fell back to TCG)/' \
+	"$T_OUT/verbose-accel/inputs.txt"
+t_expect "repro: a recorded fallback reason does not make ACCEL unknown" 1 'ACCEL=tcg' \
+	env CACHE_DIR="$T_OUT/cache-empty" REPRO_RUN_CMD="FAKE_PLAN=rt-chase=HANG235 $FAKE_RUN" \
+	scripts/repro.sh "$T_OUT/verbose-accel"
+
 first=$(series_patches | head -n1)
 cp -r "$CUR" "$T_OUT/edited-run"
 sed -i "s/^  $(sha256sum "$first" | cut -c1-16) /  0000000000000000 /" "$T_OUT/edited-run/inputs.txt"
