@@ -8,8 +8,9 @@ SHELL := /bin/bash
 
 # Settings a user may give on the command line (see README.md).
 SCENARIO ?= mixed
-# The scenario names, as scripts/lib.sh knows them.
-SCENARIOS_LIST := $(shell sed -n 's/^SCENARIOS="\(.*\)"/\1/p' scripts/lib.sh)
+# The shipped scenarios: one file each in scenarios/ (SCENARIO= also takes
+# the path of a user's own .scenario file).
+SCENARIOS_LIST := $(basename $(notdir $(wildcard scenarios/*.scenario)))
 DURATION ?= 60
 CPUS ?= 4
 SEED ?=
@@ -36,7 +37,7 @@ Q := @
 endif
 
 .PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
-	report test lint unit e2e mutants bench bench-quick clean
+	report test lint unit e2e mutants bench bench-quick clean scenarios
 
 # The main job: everything from a fresh clone to a verdict.
 all: check-settings deps tree kernel initramfs run
@@ -62,8 +63,11 @@ help:
 	@echo '  soak           guests back to back (SOAK_TIME=8h or SOAK_RUNS=N, SOAK_JOBS,'
 	@echo '                 SOAK_HOSTS=u@a,u@b ...): results/<date>-soak/soak.md'
 	@echo '  repro          RUN=results/<dir>: re-run exactly that run, say if it reproduced'
+	@echo '  scenarios      list the scenarios (scenarios/*.scenario) and check them'
+	@echo 'Scenarios (SCENARIO=; scenarios/*.scenario, or the path of your own):'
+	@scripts/scenarios.sh list
 	@echo 'Variables in effect:'
-	@echo '  SCENARIO=$(SCENARIO) ($(SCENARIOS_LIST))'
+	@echo '  SCENARIO=$(SCENARIO) ($(SCENARIOS_LIST), or a .scenario file)'
 	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL) INJECT=$(INJECT)'
 	@echo '  DRIVER=$(DRIVER) (shs shell rcutorture: what drives hotplug)'
 	@echo '  KCONFIG=$(KCONFIG) EXTRA_PATCHES=$(EXTRA_PATCHES)'
@@ -128,6 +132,9 @@ test: deps
 
 clean:
 	$(Q)scripts/clean.sh
+
+scenarios:
+	$(Q)scripts/scenarios.sh list
 
 # Soak, repro and scale-out (README.md): empty means the script's default.
 SOAK_TIME ?=

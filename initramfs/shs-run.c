@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* shs-run: run one stress scenario (hotplug driver + loads), report in KTAP. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <getopt.h>
 #include "shs.h"
 
@@ -19,76 +20,24 @@ struct prog {
 };
 
 #define SHI_DIR		"/sys/kernel/debug/sched_hotplug_inject"
-#define MAX_POINTS	8
-
-/* A race-window injection point and how hard to widen it. */
-struct point {
-	const char *name;
-	unsigned int probability;	/* percent */
-	unsigned int min_us, max_us;
-	const char *counters;		/* the checks it must see fire */
-};
 
 /*
- * Sleeps of 1-40 ms at 1 pass in 8 let a CPU go down inside the sched_exec()
- * windows within seconds (measured before this table was written); the
- * stopper point can only busy-wait, so it gets short delays.
+ * What to run, from the scenario file the host read (scenarios/ in the
+ * project; handed over as shs.* kernel parameters by the init).  The
+ * injection points are configured by the kernel's own sched_hotplug_inject=
+ * parameter; this program only checks and reports them.
  */
-static const struct point points[] = {
-	{ "exec_select", 12, 1000, 40000, "exec_select.inactive" },
-	{ "exec_stop", 12, 1000, 40000, "exec_stop.refused" },
-	{ "stop_queue", 50, 20000, 100000, "stop_queue.enoent" },
-	{ "migrate", 10, 10, 500, "migrate.refused" },
-	{ "cpu_dead", 100, 1000, 40000, "cpu_dead.rt_throttled" },
-};
-
 struct scenario {
 	const char *name;
-	const char *loads;	/* which load programs run */
-	const char *points;	/* which injection points are switched on */
+	char *loads;		/* load programs, space-separated */
+	char *require;		/* checks that must fire, space-separated */
 	const char *hog_duty;	/* rt-hogs --duty ON_MS:OFF_MS */
 	const char *rt_period_us;	/* NULL: keep the kernel's 1 s period */
 	const char *hung_task_s;	/* NULL: keep the kernel's threshold */
 };
 
-/*
- * rt-hogs keeps an RT hog spinning on every CPU, with a 100 ms RT period
- * so that throttling, and the RT period timer seed 001 is about, run ten
- * times a second.  The per-CPU kthreads that take a CPU down are CFS
- * tasks: they get the 5% RT throttling leaves.
- *
- * It used to run with the default 1 s period and a 60 s hung-task
- * threshold, because the unmodified kernel stalled in about half of the
- * 60-s runs with 100 ms.  That was a kernel bug: a hog arriving on a CPU
- * between set_cpu_active() and set_rq_online() runs with RUNTIME_INF and
- * is never throttled (docs/findings/rt-task-unthrottled-on-cpu-coming-up.txt;
- * fixed by the first patch of the series).  With the fix it runs at the
- * setting that exposed the bug and at the kernel's own threshold.
- */
-/*
- * In the mixed scenario each hog spins 200 ms in every second, with the
- * phases of the CPUs staggered: long enough to be throttled with a 100 ms
- * period (95 ms runtime), short enough for an operation to take well under
- * a second, so the other windows are crossed too.  The 100 ms period
- * throttles, and fires the RT period timer seed 001 is about, ten times
- * as often as the default.
- */
-static const struct scenario scenarios[] = {
-	{ "exec-storm", "exec-storm", "exec_select exec_stop stop_queue",
-	  "1:0", NULL, NULL },
-	{ "affinity-storm", "affinity-storm", "migrate", "1:0", NULL, NULL },
-	{ "rt-hogs", "rt-hogs", "cpu_dead", "1:0", "100000", NULL },
-	{ "mixed", "exec-storm affinity-storm rt-hogs",
-	  "exec_select exec_stop stop_queue migrate cpu_dead", "200:800",
-	  "100000", NULL },
-	/*
-	 * SCHED_FIFO tasks that land on a CPU the moment it becomes active
-	 * and spin there: RT throttling must still leave the cpuhp thread
-	 * its share to finish the online (docs/findings/
-	 * rt-task-unthrottled-on-cpu-coming-up.txt).  rt-chase checks
-	 * itself that it crossed that window.
-	 */
-	{ "rt-chase", "rt-chase", "", "1:0", NULL, NULL },
+static const char * const known_loads[] = {
+	"exec-storm", "affinity-storm", "rt-hogs", "rt-chase",
 };
 
 /* RT runtime for a period set above: the kernel's 95% share. */
@@ -141,44 +90,67 @@ static int shi_write(const char *file, const char *val)
 	return write_file(path, val);
 }
 
-/* Switch on the points of @sc and zero the counters. */
-static int inject_setup(const struct scenario *sc)
+/* Read the first line of @path into @buf; returns 0 or an errno value. */
+static int read_line(const char *path, char *buf, size_t len)
 {
-	unsigned int i;
-	char f[128], v[32];
+	FILE *f = fopen(path, "r");
 	int err = 0;
 
-	for (i = 0; i < sizeof(points) / sizeof(*points); i++) {
-		const struct point *pt = &points[i];
-
-		if (!has_word(sc->points, pt->name))
-			continue;
-		snprintf(f, sizeof(f), "%s/probability", pt->name);
-		snprintf(v, sizeof(v), "%u", pt->probability);
-		err |= shi_write(f, v);
-		snprintf(f, sizeof(f), "%s/delay_min_us", pt->name);
-		snprintf(v, sizeof(v), "%u", pt->min_us);
-		err |= shi_write(f, v);
-		snprintf(f, sizeof(f), "%s/delay_max_us", pt->name);
-		snprintf(v, sizeof(v), "%u", pt->max_us);
-		err |= shi_write(f, v);
-		diag("inject %s: %u%%, %u-%u us", pt->name, pt->probability,
-		     pt->min_us, pt->max_us);
-	}
-	err |= shi_write("reset", "1");
-	err |= shi_write("enable", "1");
+	if (!f)
+		return errno;
+	if (!fgets(buf, len, f))
+		err = EIO;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
 	return err;
 }
 
 /*
- * Switch injection off, print every counter and check that each check the
- * scenario targets fired at least once.  Returns 1 when all did.
+ * Print the windows the kernel was configured to widen (by its
+ * sched_hotplug_inject= parameter), zero the counters and switch counting
+ * on.  Returns 0, or an errno value if the kernel has no injection.
+ */
+static int inject_setup(void)
+{
+	char path[512], prob[32], lo[32], hi[32];
+	struct dirent *de;
+	DIR *dir;
+	int err;
+
+	dir = opendir(SHI_DIR);
+	if (!dir) {
+		err = errno;
+		diag("error: open " SHI_DIR ": %s", strerror(err));
+		return err;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), SHI_DIR "/%s/probability", de->d_name);
+		if (read_line(path, prob, sizeof(prob)) || !strcmp(prob, "0"))
+			continue;
+		snprintf(path, sizeof(path), SHI_DIR "/%s/delay_min_us", de->d_name);
+		err = read_line(path, lo, sizeof(lo));
+		snprintf(path, sizeof(path), SHI_DIR "/%s/delay_max_us", de->d_name);
+		err = err ?: read_line(path, hi, sizeof(hi));
+		if (err)
+			continue;
+		diag("inject %s: %s%%, %s-%s us", de->d_name, prob, lo, hi);
+	}
+	closedir(dir);
+	err = shi_write("reset", "1");
+	return err ?: shi_write("enable", "1");
+}
+
+/*
+ * Switch injection off, print every counter and check that each check
+ * @sc requires fired at least once.  Returns 1 when all did.
  */
 static int inject_report(const struct scenario *sc)
 {
-	char line[128], name[96], missing[512] = "";
+	char line[128], name[96], missing[512] = "", *req, *w, *save;
 	unsigned long val;
-	unsigned int i, found = 0;
+	unsigned int seen = 0, wanted = 0;
 	FILE *f;
 
 	shi_write("enable", "0");
@@ -191,21 +163,24 @@ static int inject_report(const struct scenario *sc)
 		if (sscanf(line, "%95s %lu", name, &val) != 2)
 			continue;
 		diag("counter %s=%lu", name, val);
-		for (i = 0; i < sizeof(points) / sizeof(*points); i++) {
-			if (!has_word(sc->points, points[i].name) ||
-			    strcmp(points[i].counters, name))
-				continue;
-			found++;
-			if (!val)
-				snprintf(missing + strlen(missing),
-					 sizeof(missing) - strlen(missing),
-					 " %s", name);
-		}
+		if (!has_word(sc->require, name))
+			continue;
+		seen++;
+		if (!val)
+			snprintf(missing + strlen(missing),
+				 sizeof(missing) - strlen(missing), " %s", name);
 	}
 	fclose(f);
+	req = strdup(sc->require);
+	for (w = strtok_r(req, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		wanted++;
+	free(req);
+	if (seen != wanted)
+		diag("error: the kernel counts only %u of the %u required checks (%s)",
+		     seen, wanted, sc->require);
 	if (missing[0])
 		diag("error: window never crossed:%s", missing);
-	return !missing[0] && found;
+	return !missing[0] && seen == wanted;
 }
 
 /*
@@ -223,18 +198,53 @@ static const struct {
 static void usage(void)
 {
 	fprintf(stderr,
-"Usage: shs-run --scenario NAME [--duration S] [--seed N] [--cpus N]\n"
-"               [--min-ops N] [--inject 0|1] [--driver shs|shell|rcutorture]\n"
-"  NAME: exec-storm, affinity-storm, rt-hogs, mixed (those three loads)\n"
-"  or rt-chase.\n"
-"  The driver (default shs: hotplug-driver) offlines and onlines CPUs;\n"
-"  only hotplug-driver publishes CPU states for the loads to check.\n"
-"  Starts the loads, runs the hotplug driver for S seconds (default 60),\n"
-"  stops the loads and requires every one of them to come back.  With\n"
-"  --inject 1, switches on the scenario's race-window injection points in\n"
-"  " SHI_DIR " and requires each targeted\n"
-"  check to have fired at least once.\n");
+"Usage: shs-run --loads LIST [--scenario NAME] [--duration S] [--seed N]\n"
+"               [--cpus N] [--min-ops N] [--driver shs|shell|rcutorture]\n"
+"               [--hog-duty ON_MS:OFF_MS] [--rt-period-us US]\n"
+"               [--hung-task-s S] [--inject 0|1] [--require LIST]\n"
+"  Runs one scenario: starts the loads (LIST: comma-separated, of\n"
+"  exec-storm, affinity-storm, rt-hogs, rt-chase), runs the hotplug driver\n"
+"  (default shs: hotplug-driver) for S seconds (default 60), stops the loads\n"
+"  and requires every one of them to come back.  Only hotplug-driver\n"
+"  publishes CPU states for the loads to check.  NAME only labels the\n"
+"  output.  With --inject 1, reports the race windows the kernel was told\n"
+"  to widen (sched_hotplug_inject=) and requires each check of --require\n"
+"  (comma-separated counters of " SHI_DIR "/counters)\n"
+"  to have fired at least once.\n");
 	exit(2);
+}
+
+/* A copy of the comma-separated @list with spaces instead of commas. */
+static char *words(const char *list)
+{
+	char *s = strdup(list), *p;
+
+	if (!s)
+		die_errno("strdup");
+	for (p = s; *p; p++)
+		if (*p == ',')
+			*p = ' ';
+	return s;
+}
+
+/* Does @loads name only known load programs, at least one? */
+static int loads_valid(const char *loads)
+{
+	char *l = strdup(loads), *w, *save;
+	unsigned int i, n = 0, ok = 1;
+
+	for (w = strtok_r(l, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (i = 0; i < sizeof(known_loads) / sizeof(*known_loads); i++)
+			if (!strcmp(w, known_loads[i]))
+				break;
+		if (i == sizeof(known_loads) / sizeof(*known_loads)) {
+			diag("error: no load program '%s'", w);
+			ok = 0;
+		}
+		n++;
+	}
+	free(l);
+	return ok && n;
 }
 
 static char *fmt(const char *f, unsigned long v)
@@ -294,12 +304,18 @@ int main(int argc, char **argv)
 		{ "min-ops", required_argument, NULL, 'm' },
 		{ "inject", required_argument, NULL, 'i' },
 		{ "driver", required_argument, NULL, 'D' },
+		{ "loads", required_argument, NULL, 'l' },
+		{ "hog-duty", required_argument, NULL, 'H' },
+		{ "rt-period-us", required_argument, NULL, 'r' },
+		{ "hung-task-s", required_argument, NULL, 't' },
+		{ "require", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long duration = 60, seed = 1, ncpus = 4, min_ops = 1;
 	unsigned long inject = 0;
-	const char *scenario = NULL, *driver = "shs", *drv_prog = NULL;
-	const struct scenario *sc = NULL;
+	const char *driver = "shs", *drv_prog = NULL;
+	struct scenario scn = { .name = "unnamed", .loads = "", .require = "",
+				.hog_duty = "1:0" }, *sc = &scn;
 	int covered = 0, inject_err = 0;
 	struct prog progs[MAX_PROGS] = { 0 }, *drv = &progs[0];
 	unsigned int n = 1, i, failed = 0;
@@ -312,7 +328,18 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
-		case 'S': scenario = optarg; break;
+		case 'S': sc->name = optarg; break;
+		case 'l': sc->loads = words(optarg); break;
+		case 'R': sc->require = words(optarg); break;
+		case 'H': sc->hog_duty = optarg; break;
+		case 'r':	/* empty: the kernel's own */
+			if (*optarg && parse_ulong("--rt-period-us", optarg, 1000000000))
+				sc->rt_period_us = optarg;
+			break;
+		case 't':
+			if (*optarg && parse_ulong("--hung-task-s", optarg, 1000000000))
+				sc->hung_task_s = optarg;
+			break;
 		case 'd': duration = parse_ulong("--duration", optarg, 86400); break;
 		case 's': seed = parse_ulong("--seed", optarg, ~0UL); break;
 		case 'n': ncpus = parse_ulong("--cpus", optarg, SHS_MAX_CPUS); break;
@@ -322,13 +349,10 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	for (i = 0; scenario && i < sizeof(scenarios) / sizeof(*scenarios); i++)
-		if (!strcmp(scenario, scenarios[i].name))
-			sc = &scenarios[i];
 	for (i = 0; i < sizeof(drivers) / sizeof(*drivers); i++)
 		if (!strcmp(driver, drivers[i].name))
 			drv_prog = drivers[i].prog;
-	if (optind != argc || !sc || !duration || !drv_prog)
+	if (optind != argc || !loads_valid(sc->loads) || !duration || !drv_prog)
 		usage();
 	snprintf(drv_path, sizeof(drv_path), BIN "%s", drv_prog);
 
@@ -356,9 +380,10 @@ int main(int argc, char **argv)
 
 	printf("KTAP version 1\n1..%u\n", n + 1);
 	diag("scenario=%s duration=%lus seed=%lu cpus=%lu programs=%u inject=%lu driver=%s",
-	     scenario, duration, seed, ncpus, n, inject, drv_prog);
+	     sc->name, duration, seed, ncpus, n, inject, drv_prog);
+	diag("loads=%s require=%s", sc->loads, inject ? sc->require : "");
 	if (inject)
-		inject_err = inject_setup(sc);
+		inject_err = inject_setup();
 
 	if (sc->rt_period_us) {
 		const char *rt = rt_runtime_us(sc->rt_period_us);
@@ -427,8 +452,9 @@ int main(int argc, char **argv)
 			printf("%s %u %s%s\n", ok ? "ok" : "not ok", i + 1, p->name,
 			       ok ? "" : " # failed: see its diagnostics above");
 	}
-	if (inject && !sc->points[0]) {
-		printf("ok %u coverage # SKIP no injection point in this scenario\n",
+	if (inject && !sc->require[0]) {
+		inject_report(sc);	/* the counters, for the record */
+		printf("ok %u coverage # SKIP the scenario requires no check to fire\n",
 		       n + 1);
 	} else if (inject) {
 		covered = !inject_err && inject_report(sc);

@@ -35,7 +35,18 @@ JOBS=${JOBS:-$(($(nproc) + 1))}
 V=${V:-0}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
-SCENARIOS="exec-storm affinity-storm rt-hogs mixed rt-chase"
+# Scenarios are files: scenarios/<name>.scenario (see load_scenario).
+SCENARIO_DIR=$SHS_TOP/scenarios
+SCENARIOS=$(cd "$SCENARIO_DIR" 2>/dev/null && for f in *.scenario; do
+	[ -f "$f" ] && printf '%s ' "${f%.scenario}"; done)
+SCENARIOS=${SCENARIOS% }
+# What a scenario file may name: the guest's load programs (initramfs/),
+# and the series' injection points and the checks they count (the names in
+# patches/sched-debug-add-hotplug-race-window-injection.patch; tests/unit.sh
+# keeps these lists equal to the patch's).
+LOADS="exec-storm affinity-storm rt-hogs rt-chase"
+INJECT_POINTS="exec_select exec_stop stop_queue migrate cpu_dead"
+INJECT_CHECKS="exec_select.inactive exec_stop.refused stop_queue.enoent stop_queue.drained migrate.refused cpu_dead.rt_throttled"
 # What drives CPU hotplug in the guest: our hotplug-driver, the shell loop
 # of tools/testing/selftests/cpu-hotplug, or rcutorture's torture_onoff.
 DRIVERS="shs shell rcutorture"
@@ -91,16 +102,130 @@ check_uint() {
 		die "$name=$val is out of range (expected $min..$max)"
 }
 
-# check_scenario NAME: die unless NAME is a known scenario.
-# The list is the one the guest's shs-run accepts.
-check_scenario() {
-	local s
-
-	for s in $SCENARIOS; do
-		[ "$1" = "$s" ] && return 0
-	done
-	die "SCENARIO='$1' is unknown; choose one of: $SCENARIOS"
+# scenario_file SCENARIO: the file SCENARIO names: a shipped scenario's
+# name, or a path (it has a '/' or ends in .scenario) to a user's own.
+scenario_file() {
+	if [[ "$1" == */* || "$1" == *.scenario ]]; then
+		[ -f "$1" ] && [ -r "$1" ] ||
+			die "SCENARIO='$1': no such readable file (a scenario is a name, one of: $SCENARIOS, or the path of a .scenario file)"
+		printf '%s\n' "$1"
+	elif [[ " $SCENARIOS " == *" $1 "* ]]; then
+		printf '%s\n' "$SCENARIO_DIR/$1.scenario"
+	else
+		die "SCENARIO='$1' is unknown; choose one of: $SCENARIOS (or give the path of a .scenario file)"
+	fi
 }
+
+# in_list WORD LIST: is WORD one of the space-separated words of LIST?
+in_list() { [[ " $2 " == *" $1 "* ]]; }
+
+# words STRING: STRING's words, one space between them.
+words() {
+	local -a w
+	read -ra w <<<"$1"
+	printf '%s' "${w[*]}"
+}
+
+# load_scenario SCENARIO: parse and check a scenario file; die with its
+# file and line on anything wrong.  Sets SC_FILE, SC_NAME (the file's name
+# without .scenario), SC_SUMMARY, SC_LOADS, SC_INJECT (point:probability:
+# min_us:max_us words), SC_REQUIRE (checks that must fire), SC_HOG_DUTY,
+# SC_RT_PERIOD_US, SC_HUNG_TASK_S (empty: the kernel's own) and
+# SC_COVER_MIN_S (the shortest DURATION in which a clean run crosses every
+# required window; UNCOVERED is expected below it).
+#
+# The format: "# comment" lines saying what the scenario is for, and
+# key=value lines, each key at most once:
+#   summary=      one line for `make help` and the README (required)
+#   loads=        load programs, space-separated (required): $LOADS
+#   inject=       point:probability:min_us:max_us ..., handed to the
+#                 kernel as sched_hotplug_inject= (points: $INJECT_POINTS)
+#   require=      checks that must fire for the run to count as covered
+#                 (with inject=; checks: $INJECT_CHECKS)
+#   hog_duty=     rt-hogs ON_MS:OFF_MS (default 1:0, always on)
+#   rt_period_us= kernel.sched_rt_period_us (runtime: the kernel's 95%)
+#   hung_task_s=  kernel.hung_task_timeout_secs
+#   cover_min_s=  see SC_COVER_MIN_S (required with require=)
+load_scenario() {
+	local f n=0 line key val where w seen=" " len
+
+	f=$(scenario_file "$1") || exit "$EXIT_ERROR"
+	SC_FILE=$f SC_NAME=${f##*/}
+	SC_NAME=${SC_NAME%.scenario}
+	SC_SUMMARY='' SC_LOADS='' SC_INJECT='' SC_REQUIRE='' SC_HOG_DUTY=1:0
+	SC_RT_PERIOD_US='' SC_HUNG_TASK_S='' SC_COVER_MIN_S=''
+	[[ "$SC_NAME" =~ ^[A-Za-z0-9_-]+$ ]] ||
+		die "$f: a scenario's file name may only have letters, digits, '-' and '_' before .scenario (it names results directories)"
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		where="$f:$n"
+		[[ "$line" =~ ^[[:space:]]*(#.*)?$ ]] && continue
+		[[ "$line" =~ ^([a-z_]+)=(.*)$ ]] ||
+			die "$where: expected key=value or a # comment, got '$line'"
+		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+		val=${val%"${val##*[![:space:]]}"}
+		in_list "$key" "$seen" && die "$where: $key= given twice"
+		seen+="$key "
+		case "$key" in
+		summary) SC_SUMMARY=$val ;;
+		loads)
+			for w in $val; do
+				in_list "$w" "$LOADS" || die "$where: no load program '$w'; loads are: $LOADS"
+			done
+			SC_LOADS=$(words "$val")
+			;;
+		inject)
+			for w in $val; do
+				[[ "$w" =~ ^([a-z_]+):([0-9]{1,3}):([0-9]{1,9}):([0-9]{1,9})$ ]] ||
+					die "$where: '$w' is not point:probability:min_us:max_us"
+				in_list "${BASH_REMATCH[1]}" "$INJECT_POINTS" ||
+					die "$where: no injection point '${BASH_REMATCH[1]}'; points are: $INJECT_POINTS"
+				[ "${BASH_REMATCH[2]}" -le 100 ] || die "$where: '$w': the probability is a percentage (0-100)"
+				[ "${BASH_REMATCH[3]}" -le "${BASH_REMATCH[4]}" ] || die "$where: '$w': min_us is above max_us"
+			done
+			SC_INJECT=$(words "$val")
+			len=${#SC_INJECT}
+			[ "$len" -le 255 ] ||
+				die "$where: inject= is $len characters; the kernel's sched_hotplug_inject= takes at most 255"
+			;;
+		require)
+			for w in $val; do
+				in_list "$w" "$INJECT_CHECKS" || die "$where: no check '$w'; checks are: $INJECT_CHECKS"
+			done
+			SC_REQUIRE=$(words "$val")
+			;;
+		hog_duty)
+			[[ "$val" =~ ^[0-9]{1,6}:[0-9]{1,6}$ ]] && [ "${val%%:*}" -gt 0 ] ||
+				die "$where: hog_duty='$val' is not ON_MS:OFF_MS with ON_MS above 0"
+			SC_HOG_DUTY=$val
+			;;
+		rt_period_us | hung_task_s | cover_min_s)
+			[[ "$val" =~ ^[0-9]{1,9}$ ]] || die "$where: $key='$val' is not a whole number"
+			case "$key" in
+			rt_period_us)
+				[ "$val" -ge 1000 ] || die "$where: rt_period_us=$val is below 1000 (1 ms)"
+				SC_RT_PERIOD_US=$val ;;
+			hung_task_s) SC_HUNG_TASK_S=$val ;;
+			cover_min_s) SC_COVER_MIN_S=$val ;;
+			esac
+			;;
+		*) die "$where: unknown key '$key'; keys are: summary loads inject require hog_duty rt_period_us hung_task_s cover_min_s" ;;
+		esac
+	done <"$f"
+	[ -n "$SC_SUMMARY" ] || die "$f: no summary= line (one line for make help and the README)"
+	[ -n "$SC_LOADS" ] || die "$f: no loads= line (at least one of: $LOADS)"
+	if [ -n "$SC_REQUIRE" ]; then
+		[ -n "$SC_COVER_MIN_S" ] ||
+			die "$f: require= needs cover_min_s= (the shortest DURATION in which a clean run crosses every window)"
+	else
+		[ -z "$SC_INJECT" ] ||
+			die "$f: inject= needs require= (the checks that show the windows were crossed; a run that never crossed them proves nothing)"
+		SC_COVER_MIN_S=0
+	fi
+}
+
+# check_scenario SCENARIO: die unless SCENARIO is a valid scenario.
+check_scenario() { load_scenario "$1"; }
 
 # check_settings: validate every run setting before any work starts.
 # Bad values must fail in a second, not after a ten-minute build.
@@ -319,16 +444,6 @@ mutant_header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }
 coverage_only() {
 	[[ "$1" =~ ^UNCOVERED( |$) ]] ||
 		[[ "$1" =~ ^FAIL\ KTAP:\ not\ ok\ [0-9]+\ coverage\ \#[^\;]*$ ]]
-}
-
-# coverage_min_duration SCENARIO: the shortest DURATION (s) in which a
-# clean run with the injection on crosses every widened window of SCENARIO
-# (some need ~40 s on 2 TCG cores); run.sh says UNCOVERED is expected below.
-coverage_min_duration() {
-	case "$1" in
-	rt-chase) echo 0 ;;	# no injection point; rt-chase checks itself
-	*) echo 40 ;;
-	esac
 }
 
 # tsv_get TSV SECTION NAME: a value of a bench.tsv, or n/a.

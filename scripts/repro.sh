@@ -71,6 +71,9 @@ read_run() {
 		[ -n "$(soak_input "$RUN" "$k")" ] || die "$RUN/inputs.txt has no '$k:' line"
 	done
 	SCENARIO=$(soak_input "$RUN" scenario)
+	# The scenario as it was then: the copy run.sh keeps (older runs
+	# have none and name a shipped scenario).
+	[ ! -f "$RUN/$SCENARIO.scenario" ] || SCENARIO=$RUN/$SCENARIO.scenario
 	DURATION=$(soak_input "$RUN" duration)
 	CPUS=$(soak_input "$RUN" cpus)
 	SEED=$(soak_input "$RUN" seed)

@@ -181,7 +181,8 @@ record_inputs() {
 	{
 		printf 'project: %s\n' "$(git -C "$SHS_TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 		printf 'scenario: %s\nduration: %s\ncpus: %s\nseed: %s\naccel: %s\ninject: %s\n' \
-			"$SCENARIO" "$DURATION" "$CPUS" "$SEED" "$ACCEL_TRY (planned: $ACCEL_NOTE)" "$INJECT_USED"
+			"$SC_NAME" "$DURATION" "$CPUS" "$SEED" "$ACCEL_TRY (planned: $ACCEL_NOTE)" "$INJECT_USED"
+		printf 'scenario_file: %s (copied to %s.scenario)\n' "$SC_FILE" "$SC_NAME"
 		printf 'driver: %s\nbench_ops: %s\n' "$DRIVER" "$BENCH_OPS"
 		printf 'kconfig: %s\nrelease: %s\nbuild_id: %s\n' "$KCONFIG" "$RELEASE" "$BUILD_ID"
 		printf 'kernel_image: %s\n' "${KERNEL_IMAGE:-$img/bzImage}"
@@ -192,6 +193,26 @@ record_inputs() {
 			printf '  %s %s\n' "$(sha256sum "$p" | cut -c1-16)" "$p"
 		done < <(series_patches; extra_patches)
 	} >"$RES/inputs.txt"
+	cp "$SC_FILE" "$RES/$SC_NAME.scenario"
+}
+
+# scenario_cmdline: the scenario, as kernel parameters.  The guest's
+# programs only do what these say: shs.* for the loads and sysctls, the
+# series' own sched_hotplug_inject= for the windows (switched on at boot),
+# shs.require= for the checks the coverage test needs to see fire.
+scenario_cmdline() {
+	local c inj
+
+	c=" shs.loads=${SC_LOADS// /,} shs.hog_duty=$SC_HOG_DUTY"
+	[ -z "$SC_RT_PERIOD_US" ] || c+=" shs.rt_period_us=$SC_RT_PERIOD_US"
+	[ -z "$SC_HUNG_TASK_S" ] || c+=" shs.hung_task_s=$SC_HUNG_TASK_S"
+	if [ "$INJECT_USED" = 1 ] && [ "$BENCH_OPS" = 0 ]; then
+		# "on": no window, counters only (a scenario without inject=).
+		inj=${SC_INJECT// /,}
+		c+=" sched_hotplug_inject=${inj:-on}"
+		[ -z "$SC_REQUIRE" ] || c+=" shs.require=${SC_REQUIRE// /,}"
+	fi
+	printf '%s' "$c"
 }
 
 # host_s: seconds since QEMU was started (QEMU_T0, in ns), 0.01 s steps.
@@ -436,7 +457,7 @@ summarize() {
 		printf 'kernel:   %s (%s, build id %s)\n' "$RELEASE" "$KCONFIG" "$BUILD_ID"
 		printf 'guest:    initramfs %s\n' "${INITRAMFS_ID:-$INITRD_SRC (id not checked)}"
 		printf 'accel:    %s (%s)\n' "$ACCEL_USED" "$ACCEL_NOTE"
-		printf 'scenario: %s, %s s, %s CPUs, seed %s\n' "$SCENARIO" "$DURATION" "$CPUS" "$SEED"
+		printf 'scenario: %s, %s s, %s CPUs, seed %s\n' "$SC_NAME" "$DURATION" "$CPUS" "$SEED"
 		if [ "$v" = UNCOVERED ] && [ "$INJECT_USED" = 1 ] && [ "$DURATION" -lt "$COVER_MIN_S" ]; then
 			printf 'note:     UNCOVERED is expected: DURATION=%s is below the %s s a clean run needs to cross every window\n' \
 				"$DURATION" "$COVER_MIN_S"
@@ -546,7 +567,7 @@ main() {
 	[ -f "$INITRD_SRC" ] || die "no initramfs at $INITRD_SRC (id ${INITRAMFS_ID:-?}, for the current initramfs/ sources); run 'make initramfs' first"
 	SRC_TREE=$(sed -n 's/^SRC=//p' "$img/build.env")
 	check_uint BENCH_OPS "$BENCH_OPS" 0 100000
-	RUN_LABEL=$SCENARIO
+	RUN_LABEL=$SC_NAME
 	[ "$DRIVER" = shs ] || RUN_LABEL+="-$DRIVER"
 	[ "$BENCH_OPS" = 0 ] || RUN_LABEL=bench-boot
 	[ -n "$SEED" ] || SEED=$(( $(date +%s%N) % 4294967296 ))
@@ -557,7 +578,7 @@ main() {
 	elif [ "$INJECT" = 1 ]; then
 		die "INJECT=1, but KCONFIG=$KCONFIG builds without CONFIG_SCHED_HOTPLUG_INJECT"
 	fi
-	COVER_MIN_S=$(coverage_min_duration "$SCENARIO")
+	COVER_MIN_S=$SC_COVER_MIN_S
 	if [ "$INJECT_USED" = 1 ] && [ "$BENCH_OPS" = 0 ] && [ "$DURATION" -lt "$COVER_MIN_S" ]; then
 		info "note: DURATION=$DURATION is below the $COVER_MIN_S s a clean run needs to cross every window: expect UNCOVERED unless a bug shows first"
 	fi
@@ -588,9 +609,10 @@ main() {
 	CMDLINE+=" softlockup_panic=1 printk.devkmsg=on"
 	# sysrq 'y' dumps RCU's kthreads: the hang watcher's dump uses it.
 	CMDLINE+=" rcutree.sysrq_rcu=1"
-	CMDLINE+=" shs.scenario=$SCENARIO shs.duration=$DURATION shs.seed=$SEED"
+	CMDLINE+=" shs.scenario=$SC_NAME shs.duration=$DURATION shs.seed=$SEED"
 	CMDLINE+=" shs.cpus=$CPUS shs.min_ops=$MIN_OPS shs.inject=$INJECT_USED"
 	CMDLINE+=" shs.driver=$DRIVER shs.bench=$BENCH_OPS"
+	CMDLINE+=$(scenario_cmdline)
 	[ -z "$EXTRA_CMDLINE" ] || CMDLINE+=" $EXTRA_CMDLINE"
 
 	ACCEL_USED=$ACCEL_TRY

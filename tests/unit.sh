@@ -133,8 +133,10 @@ t_expect "affinity-storm: running on a CPU marked offline is caught" 1 \
 
 t_expect "rt-hogs: --first beyond --cpus is a usage error" 2 'Usage: rt-hogs' \
 	"$BIN/rt-hogs" --cpus 2 --first 2
-t_expect "shs-run: an unknown scenario is a usage error" 2 'Usage: shs-run' \
-	"$BIN/shs-run" --scenario bogus
+t_expect "shs-run: an unknown load is a usage error" 2 "no load program 'bogus'.*|Usage: shs-run" \
+	"$BIN/shs-run" --scenario x --loads exec-storm,bogus
+t_expect "shs-run: no load at all is a usage error" 2 'Usage: shs-run' \
+	"$BIN/shs-run" --scenario x --loads ''
 t_expect "qexit: a code out of range is a usage error" 2 'Usage: qexit' \
 	"$BIN/qexit" 300
 
@@ -191,11 +193,74 @@ printf '[ 3.0] %s\n' 'rcu-torture: rtc: 000000004f9e0e4d ver: 1234 tfle: 0 rta: 
 t_expect "classifier: rcutorture's statistics and RCU's boot lines are clean" 0 '' "$cb" "$T_OUT/clean2.log"
 t_expect "classifier: an unreadable log is an error (4)" 4 'cannot read' "$cb" /nonexistent
 
+# --- scenario files -----------------------------------------------------------
+
+for f in scenarios/*.scenario; do
+	t_expect "scenario: ${f##*/} is valid" 0 ': ok ' scripts/scenarios.sh check "$f"
+done
+# The names a scenario may use are the series' and the guest's own.
+inj=patches/sched-debug-add-hotplug-race-window-injection.patch
+patch_points() { sed -n 's/^+.*\[SHI_[A-Z_]*\][[:space:]]*= { .name = "\([a-z_]*\)".*/\1/p' "$inj" | xargs; }
+patch_checks() { sed -n 's/^+.*\[SHI_C_[A-Z_]*\][[:space:]]*= "\([a-z_.]*\)".*/\1/p' "$inj" | xargs; }
+# lib_var NAME: the value scripts/lib.sh gives NAME.
+lib_var() { (source scripts/lib.sh && printf '%s' "${!1}"); }
+loads_are_programs() {
+	local l
+	for l in $(lib_var LOADS); do
+		grep -q "\"$l\"" initramfs/shs-run.c && [ -f "initramfs/$l.c" ] || return 1
+	done
+}
+readme_table() { sed -n '/^<!-- scenarios: made/,/^<!-- end of scenarios/p' README.md | sed '1d;$d'; }
+t_true "scenario: lib.sh's injection points are the patch's ($(patch_points))" \
+	test "$(patch_points)" = "$(lib_var INJECT_POINTS)"
+t_true "scenario: lib.sh's checks are the patch's counters" test "$(patch_checks)" = "$(lib_var INJECT_CHECKS)"
+t_true "scenario: lib.sh's loads are the ones shs-run starts, each a guest program" loads_are_programs
+t_true "scenario: README.md's table is the one the files make (scripts/scenarios.sh update-readme)" \
+	diff <(scripts/scenarios.sh table) <(readme_table)
+t_expect "scenario: make help lists every scenario with its summary" 0 \
+	'rt-chase +one SCHED_FIFO task per hotpluggable CPU' make -s help
+
+# bad_scenario NAME PATTERN BODY: a scenario file with BODY is refused with
+# exit 4 and a message matching PATTERN, before any build.
+bad_scenario() {
+	printf '%s\n' "$3" >"$T_OUT/bad.scenario"
+	t_expect "scenario: $1" 4 "$2" env SCENARIO="$T_OUT/bad.scenario" scripts/run.sh --check
+}
+ok_body=$'summary=s\nloads=exec-storm'
+bad_scenario "an unknown key names the file and line" 'bad.scenario:3: unknown key .loadz.' \
+	"$ok_body"$'\nloadz=exec-storm'
+bad_scenario "an unknown load names the choices" "bad.scenario:2: no load program 'exec_storm'; loads are: exec-storm" \
+	$'summary=s\nloads=exec_storm'
+bad_scenario "an unknown injection point" "no injection point 'exec_sel'" \
+	"$ok_body"$'\ninject=exec_sel:10:1:2\nrequire=exec_select.inactive\ncover_min_s=1'
+bad_scenario "a probability above 100" 'probability is a percentage' \
+	"$ok_body"$'\ninject=migrate:101:1:2\nrequire=migrate.refused\ncover_min_s=1'
+bad_scenario "min_us above max_us" 'min_us is above max_us' \
+	"$ok_body"$'\ninject=migrate:10:5:2\nrequire=migrate.refused\ncover_min_s=1'
+bad_scenario "a malformed window" "'migrate:10' is not point:probability:min_us:max_us" \
+	"$ok_body"$'\ninject=migrate:10\nrequire=migrate.refused\ncover_min_s=1'
+bad_scenario "an unknown check" "no check 'migrate.refusd'" \
+	"$ok_body"$'\ninject=migrate:10:1:2\nrequire=migrate.refusd\ncover_min_s=1'
+bad_scenario "windows without a required check" 'inject= needs require=' \
+	"$ok_body"$'\ninject=migrate:10:1:2'
+bad_scenario "required checks without cover_min_s" 'require= needs cover_min_s=' \
+	"$ok_body"$'\ninject=migrate:10:1:2\nrequire=migrate.refused'
+bad_scenario "a key given twice" 'bad.scenario:3: loads= given twice' "$ok_body"$'\nloads=rt-hogs'
+bad_scenario "no summary" 'no summary= line' $'loads=exec-storm'
+bad_scenario "a line that is not key=value" "bad.scenario:1: expected key=value or a # comment" 'loads exec-storm'
+bad_scenario "a bad hog duty" "hog_duty='200' is not ON_MS:OFF_MS" "$ok_body"$'\nhog_duty=200'
+bad_scenario "an RT period below 1 ms" 'rt_period_us=10 is below 1000' "$ok_body"$'\nrt_period_us=10'
+t_expect "scenario: a path that is not a file" 4 "SCENARIO='/no/such.scenario': no such readable file" \
+	env SCENARIO=/no/such.scenario scripts/run.sh --check
+printf '%s\n' "$ok_body" >"$T_OUT/bad name.scenario"
+t_expect "scenario: a file name unfit for a results directory" 4 'may only have letters, digits' \
+	env SCENARIO="$T_OUT/bad name.scenario" scripts/run.sh --check
+
 # --- host scripts: bad input ------------------------------------------------
 
 export CACHE_DIR=$T_OUT/cache RESULTS_DIR=$T_OUT/results
 t_expect "run.sh: unknown SCENARIO names the choices" 4 \
-	"SCENARIO='bogus' is unknown; choose one of: exec-storm" \
+	"SCENARIO='bogus' is unknown; choose one of: affinity-storm exec-storm mixed" \
 	env SCENARIO=bogus scripts/run.sh --check
 t_expect "run.sh: DURATION must be a number" 4 "DURATION='1m' is not a whole number" \
 	env DURATION=1m scripts/run.sh --check
