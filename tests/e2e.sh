@@ -59,6 +59,16 @@ for c in exec_select.inactive exec_stop.refused stop_queue.enoent migrate.refuse
 	v=$(counter_of "$c")
 	if [ "${v:-0}" -gt 0 ]; then t_ok "coverage (mixed): $c=$v"; else t_not_ok "coverage (mixed): $c" "never fired (${v:-missing})"; fi
 done
+# Configured only through the kernel's sched_hotplug_inject=: the guest
+# must have found each window of scenarios/mixed.scenario as written there.
+windows_as_written() {
+	local w p prob lo hi
+	for w in $(sed -n 's/^inject=//p' scenarios/mixed.scenario); do
+		IFS=: read -r p prob lo hi <<<"$w"
+		grep -q "^# shs-run: inject $p: $prob%, $lo-$hi us\$" "$LAST_RES/guest.log" || return 1
+	done
+}
+t_true "  ... with every window configured at boot as scenarios/mixed.scenario says" windows_as_written
 for s in exec-storm affinity-storm rt-hogs; do
 	run_case "boot: $s scenario, $D s" 0 PASS SCENARIO="$s" DURATION="$D"
 	t_true "  ... its KTAP coverage test passed" grep -q '^ok [0-9]* coverage$' "$LAST_RES/ktap.txt"
