@@ -37,7 +37,7 @@ Q := @
 endif
 
 .PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
-	report test lint unit e2e mutants bench bench-quick clean scenarios
+	report test lint unit e2e mutants bench bench-quick clean scenarios judge
 
 # The main job: everything from a fresh clone to a verdict.
 all: check-settings deps tree kernel initramfs run
@@ -64,6 +64,8 @@ help:
 	@echo '                 SOAK_HOSTS=u@a,u@b ...): results/<date>-soak/soak.md'
 	@echo '  repro          RUN=results/<dir>: re-run exactly that run, say if it reproduced'
 	@echo '  scenarios      list the scenarios (scenarios/*.scenario) and check them'
+	@echo '  judge          RUN=results/<dir>: re-judge a past run from its files alone;'
+	@echo '                 RUN=all: every run under RESULTS_DIR, listing changed verdicts'
 	@echo 'Scenarios (SCENARIO=; scenarios/*.scenario, or the path of your own):'
 	@scripts/scenarios.sh list
 	@echo 'Variables in effect:'
@@ -135,6 +137,10 @@ clean:
 
 scenarios:
 	$(Q)scripts/scenarios.sh list
+
+RUN ?=
+judge:
+	$(Q)scripts/judge.sh $(or $(RUN),$(error RUN=results/<dir> or RUN=all is needed))
 
 # Soak, repro and scale-out (README.md): empty means the script's default.
 SOAK_TIME ?=

@@ -200,7 +200,7 @@ for f in scenarios/*.scenario; do
 done
 # The names a scenario may use are the series' and the guest's own.
 inj=patches/sched-debug-add-hotplug-race-window-injection.patch
-patch_points() { sed -n 's/^+.*\[SHI_[A-Z_]*\][[:space:]]*= { .name = "\([a-z_]*\)".*/\1/p' "$inj" | xargs; }
+patch_points() { sed -n 's/^+.*\[SHI_[A-Z_]*\][[:space:]]*= SHI_POINT("\([a-z_]*\)".*/\1/p' "$inj" | xargs; }
 patch_checks() { sed -n 's/^+.*\[SHI_C_[A-Z_]*\][[:space:]]*= "\([a-z_.]*\)".*/\1/p' "$inj" | xargs; }
 # lib_var NAME: the value scripts/lib.sh gives NAME.
 lib_var() { (source scripts/lib.sh && printf '%s' "${!1}"); }
@@ -496,6 +496,43 @@ t_true "run.sh: no QEMU stand-in left running ($(wc -l <"$FAKE_PIDS") started)" 
 	bash -c "[ -s '$FAKE_PIDS' ] && ! kill -0 $(tr '\n' ' ' <"$FAKE_PIDS") 2>/dev/null"
 t_true "run.sh: every run got its own results directory, with a verdict" \
 	bash -c "n=0; for d in $RESULTS_DIR/*-mixed*; do [ -s \$d/verdict ] || exit 1; n=\$((n + 1)); done; [ \$n -ge 20 ]"
+
+# --- the judge: every run above, re-judged from its directory alone --------
+
+t_expect "judge: re-judging every run above gives the verdicts the live runs gave" 0 \
+	're-judged [0-9]{2,} run\(s\) under .*: 0 verdict\(s\) changed' scripts/judge.sh all
+for k in PASS FAIL HANG BOOT-FAILED ERROR UNCOVERED; do
+	d=$(grep -l "^$k" "$RESULTS_DIR"/*/verdict 2>/dev/null | head -n1)
+	d=${d%/verdict}
+	[ -n "$d" ] || { t_not_ok "judge: a $k run to re-judge" "no $k run above"; continue; }
+	cp "$d/verdict" "$T_OUT/verdict.live"
+	rm -f "$d"/{verdict,summary.txt,guest.log,ktap.txt,badness.txt}
+	rc=0
+	scripts/judge.sh "$d" >/dev/null 2>&1 || rc=$?
+	t_true "judge: a $k run, its derived files deleted, is judged $k again (exit $rc)" \
+		cmp -s "$T_OUT/verdict.live" "$d/verdict"
+done
+# Real results directories (tests/data/runs/*.run, packed by pack.sh):
+# unpacked with none of the files the judge derives, each must be judged
+# as its live run was.
+unpack_run() {
+	awk -v d="$2" '/^=== file: / { f = d "/" substr($0, 11); printf "" >f; next }
+		f { print >>f }' "$1"
+}
+for fx in tests/data/runs/*.run; do
+	k=${fx##*/}
+	d=$T_OUT/fixtures/${k%.run}
+	rm -rf "$d" && mkdir -p "$d"
+	unpack_run "$fx" "$d"
+	mv "$d/verdict" "$d/verdict.live"
+	rc=0
+	scripts/judge.sh "$d" >"$T_OUT/judge-${k%.run}.log" 2>&1 || rc=$?
+	t_true "judge: the real ${k%.run} run is judged as it was live: $(cut -c1-60 "$d/verdict.live") (exit $rc)" \
+		cmp -s "$d/verdict.live" "$d/verdict"
+done
+t_expect "judge: a directory that is not a run is an error" 4 'is not a finished run' \
+	scripts/judge.sh "$T_OUT"
+t_expect "make judge without RUN says what it needs" 2 'RUN=results/<dir> or RUN=all is needed' make -s judge
 
 # --- the leftover-QEMU check of tests/e2e.sh can fail ---------------------------
 
