@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot the built kernel under QEMU with $CPUS CPUs, run the stress scenario,
-# and decide the verdict from general detection only:
+# record what happened, and have scripts/judge.sh decide the verdict from
+# the results directory, by general detection only:
 #
 #   PASS         none of the below, every planned test reported ok
 #   FAIL         a bad console line (classifier; the first one decides
