@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Lint: shellcheck on every shell script, the tree's checkpatch.pl --strict
-# on every patch of the series and every mutant, an SPDX line on every file
+# on every patch of the series, every mutant and every upstream revert, an
+# SPDX line on every file
 # git tracks, and the guest programs compiled with -Werror.
 #
 # Usage: tests/lint.sh
@@ -26,7 +27,7 @@ while read -r p; do
 	# as unknown.  Their format is still checked (GIT_COMMIT_ID).
 	t_expect "checkpatch --strict ${p#"$T_TOP"/}" 0 'total: 0 errors, 0 warnings, 0 checks' \
 		bash -c 'cd "$1" && scripts/checkpatch.pl --strict --ignore UNKNOWN_COMMIT_ID "$2"' _ "$src" "$p"
-done < <(source scripts/lib.sh; series_patches; ls "$T_TOP"/tests/mutants/*.patch 2>/dev/null)
+done < <(source scripts/lib.sh; series_patches; ls "$T_TOP"/tests/mutants/*.patch "$T_TOP"/tests/upstream-reverts/*.patch 2>/dev/null)
 
 nospdx=$(git ls-files | while read -r f; do
 	grep -q 'SPDX-License-Identifier: GPL-2.0' "$f" || echo "$f"
