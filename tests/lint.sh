@@ -3,8 +3,8 @@
 #
 # Lint: shellcheck on every shell script, the tree's checkpatch.pl --strict
 # on every patch of the series, every mutant and every upstream revert, an
-# SPDX line on every file
-# git tracks, and the guest programs compiled with -Werror.
+# SPDX line on every file git tracks, and the guest programs compiled with
+# -Werror.
 #
 # Usage: tests/lint.sh
 
