@@ -37,7 +37,7 @@ Q := @
 endif
 
 .PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
-	report test lint unit e2e mutants bench bench-quick clean scenarios judge
+	report test lint unit e2e mutants bench bench-quick clean scenarios judge reverts
 
 # The main job: everything from a fresh clone to a verdict.
 all: check-settings deps tree kernel initramfs run
@@ -64,6 +64,8 @@ help:
 	@echo '                 SOAK_HOSTS=u@a,u@b ...): results/<date>-soak/soak.md'
 	@echo '  repro          RUN=results/<dir>: re-run exactly that run, say if it reproduced'
 	@echo '  scenarios      list the scenarios (scenarios/*.scenario) and check them'
+	@echo '  reverts        the upstream-revert matrix: tests/upstream-reverts/*.patch through'
+	@echo '                 the soak engine (REVERT_RUNS=3, REVERT_INJECT, REVERT_DRIVERS; hours)'
 	@echo '  judge          RUN=results/<dir>: re-judge a past run from its files alone;'
 	@echo '                 RUN=all: every run under RESULTS_DIR, listing changed verdicts'
 	@echo 'Scenarios (SCENARIO=; scenarios/*.scenario, or the path of your own):'
@@ -137,6 +139,9 @@ clean:
 
 scenarios:
 	$(Q)scripts/scenarios.sh list
+
+reverts: deps initramfs
+	$(Q)scripts/reverts.sh
 
 RUN ?=
 judge:

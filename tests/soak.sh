@@ -186,6 +186,26 @@ jq_is "soak: report groups the two bugs, two occurrences each" "$SOAK_OUT/soak.j
 t_true "soak: soak.md, soak.json, soak.svg written" test -s "$SOAK_OUT/soak.md" -a -s "$SOAK_OUT/soak.svg"
 first_soak=$SOAK_OUT
 
+# make reverts: the matrix, through the soak engine, with the stand-ins.
+# Revert 09 "fails" in the stand-in, revert 10 passes: the matrix must say
+# caught 2/2 and 0/2, per driver and injection setting.
+rv=tests/upstream-reverts
+env SOAK_BUILD_CMD="$FAKE_BUILD" SOAK_RUN_CMD="FAKE_PLAN='patch:09-rt-period-timer-on-dead-cpu.patch=HANG235' $FAKE_RUN" \
+	REVERT_RUNS=2 REVERT_INJECT="1 0" REVERT_DRIVERS=shs REVERT_DURATION=5 \
+	scripts/reverts.sh "$rv/09-rt-period-timer-on-dead-cpu.patch" "$rv/10-set-cpus-allowed-invalid-cpu.patch" \
+	>"$T_OUT/reverts.log" 2>&1 </dev/null
+rmd=$RESULTS_DIR/latest-reverts/reverts.md
+t_true "reverts: a matrix, one row per revert x injection setting x driver" \
+	test "$(grep -c '^| [0-9][0-9]-' "$rmd" 2>/dev/null)" = 4
+t_true "reverts: the failing revert caught in 2 of 2 runs, with and without injection" \
+	test "$(grep -c '^| 09-rt-period-timer-on-dead-cpu | 5c0930ccaad5 | rt-hogs | shs | [01] | 2 / 2 | 100% \[34-100%\] | [0-9.]*,[0-9.]* | 2 HANG |' "$rmd")" = 2
+t_true "reverts: the passing one missed, 0 of 2" \
+	test "$(grep -c '^| 10-set-cpus-allowed-invalid-cpu | 714e501e16cd | affinity-storm | shs | [01] | 0 / 2 | 0% \[0-66%\] | - | 2 PASS |' "$rmd")" = 2
+t_expect "reverts: a revert without a Scenario header is refused before any build" 4 "no 'Scenario:' header" \
+	scripts/reverts.sh tests/data/extra-hello.patch
+t_expect "reverts: --plan lists what would run" 0 '^01-stop-one-cpu-nowait-vs-hotplug.patch: mixed, 180 s, inject 1 0, drivers shs rcutorture, 3 runs each' \
+	scripts/reverts.sh --plan
+
 soak SOAK_RUNS=2 SOAK_SCENARIOS=exec-storm SOAK_RUN_CMD="$FAKE_RUN"
 t_true "soak: all PASS exits 0; a second soak gets a new directory, nothing overwritten" \
 	test "$SOAK_RC" = 0 -a "$SOAK_OUT" != "$first_soak" -a -s "$first_soak/soak.md"

@@ -7,7 +7,8 @@
 # guest.log, badness.txt, timing.txt, summary.txt, initrd.cpio.gz), prints
 # "results:" and "verdict:" lines and exits with run.sh's status codes.
 #
-# The verdict comes from FAKE_PLAN, "scenario=OUTCOME ..." (default: PASS);
+# The verdict comes from FAKE_PLAN, "scenario=OUTCOME ..." or
+# "patch:NAME=OUTCOME" (when EXTRA_PATCHES has NAME) (default: PASS);
 # OUTCOME is PASS, HANG235 (a hotplug stuck at state 235), HUNG (a hung
 # kworker), WARN (a WARNING in set_task_cpu), BOOT, UNCOVERED or ERROR.  The CPU, PID
 # and time numbers in the console lines come from the seed, so that two
@@ -34,10 +35,14 @@ EOT
 
 # outcome: this scenario's entry of FAKE_PLAN, or PASS.
 outcome() {
-	local e
+	local e k
 
 	for e in $FAKE_PLAN; do
-		[ "${e%%=*}" != "$SCENARIO" ] || { echo "${e#*=}"; return; }
+		k=${e%%=*}
+		[ "$k" != "$SCENARIO" ] || { echo "${e#*=}"; return; }
+		# "patch:NAME=OUTCOME": when EXTRA_PATCHES has NAME (reverts).
+		[[ "$k" != patch:* ]] || [[ " $EXTRA_PATCHES " != *"/${k#patch:} "* ]] ||
+			{ echo "${e#*=}"; return; }
 	done
 	echo PASS
 }
