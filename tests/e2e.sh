@@ -269,11 +269,11 @@ issue10_cases() {
 	t_true "  ... in a results directory named after it, with a copy of it" \
 		cmp "$T_OUT/exec-select-hard.scenario" "$LAST_RES/exec-select-hard.scenario"
 	t_true "  ... the kernel took its window from sched_hotplug_inject=" \
-		grep -q 'sched_hotplug_inject: exec_select:25:1000:40000$' "$LAST_RES/console.log"
+		grep -q '^sched_hotplug_inject: exec_select:25:1000:40000$' "$LAST_RES/guest.log"
 	t_true "  ... and the guest saw it configured so, and nothing else" bash -c "
-		grep -q '# shs-run: inject exec_select: 25%, 1000-40000 us' '$LAST_RES/console.log' &&
-		[ \$(grep -c '# shs-run: inject ' '$LAST_RES/console.log') = 1 ]"
-	t_true "  ... and its check fired" grep -qE '# shs-run: counter exec_select.inactive=[1-9]' "$LAST_RES/console.log"
+		grep -q '^# shs-run: inject exec_select: 25%, 1000-40000 us$' '$LAST_RES/guest.log' &&
+		[ \$(grep -c '^# shs-run: inject ' '$LAST_RES/guest.log') = 1 ]"
+	t_true "  ... and its check fired" grep -qE '^# shs-run: counter exec_select.inactive=[1-9]' "$LAST_RES/guest.log"
 }
 
 [ "${E2E_ONLY:-}" = issue10 ] || older_cases
