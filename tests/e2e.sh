@@ -45,6 +45,26 @@ run_case() {
 	LAST_RES=$(sed -n 's/^results: *//p' "$log")
 }
 
+# Every run this suite makes is re-judged at the end (rejudge_own_runs).
+touch "$T_OUT/e2e-start"
+
+# rejudge_own_runs: re-judge, from its directory alone, every run made
+# under RESULTS_DIR since this suite started; each must get its live
+# verdict again.  Prints how many, and fails naming the ones that differ.
+rejudge_own_runs() {
+	local d n=0 bad=''
+
+	while read -r d; do
+		[ -f "$d/qemu-status" ] || continue
+		n=$((n + 1))
+		cp "$d/verdict" "$T_OUT/live-verdict"
+		scripts/judge.sh "$d" >/dev/null 2>&1 </dev/null || true
+		cmp -s "$T_OUT/live-verdict" "$d/verdict" || bad+=" ${d##*/}"
+	done < <(find "$RESULTS_DIR" -mindepth 1 -maxdepth 1 -type d -name '2*' -newer "$T_OUT/e2e-start")
+	echo "$n run(s)${bad:+; changed:$bad}"
+	[ -z "$bad" ] && [ "$n" -gt 0 ]
+}
+
 # counter_of NAME: a coverage counter of the last run.
 counter_of() { sed -n "s/^# shs-run: counter $1=//p" "$LAST_RES/guest.log"; }
 
@@ -279,5 +299,7 @@ issue10_cases() {
 [ "${E2E_ONLY:-}" = issue10 ] || older_cases
 issue10_cases
 t_true "no QEMU of any e2e run is left behind" no_leftover_qemu "$RESULTS_DIR"
+t_expect "judge: every real run of this suite, re-judged from its directory, gets its live verdict" 0 \
+	'^[1-9][0-9]* run\(s\)$' rejudge_own_runs
 
 t_done
