@@ -125,6 +125,12 @@ compiled in but switched off; medians of $reps boot(s).
 | shell loop | $(xratio "$(v hotplug debug_shell_offline_mean_us)" "$(v hotplug debug_shs_offline_mean_us)") | $(xratio "$(v hotplug debug_shell_online_mean_us)" "$(v hotplug debug_shs_online_mean_us)") |
 | torture_onoff | $(xratio "$(v hotplug debug_rcutorture_offline_mean_us)" "$(v hotplug debug_shs_offline_mean_us)") | $(xratio "$(v hotplug debug_rcutorture_online_mean_us)" "$(v hotplug debug_shs_online_mean_us)") |
 
+Not an equal-footing comparison: each driver runs as it normally does,
+hotplug-driver at SCHED_FIFO 90, the shell loop at SCHED_OTHER nice 0,
+torture_onoff in a SCHED_OTHER kthread.  With no load the priority
+matters little, but the ratios measure each loop's own overhead and
+policy as well as how fast CPUs can be turned over.
+
 How each is measured: hotplug-driver times each write to
 \`cpuN/online\` with CLOCK_MONOTONIC.  The shell loop reads busybox
 ash's \$EPOCHREALTIME on either side of each \`echo\`; one such timing
