@@ -102,6 +102,11 @@ t_true "  ... its chasers landed on CPUs that had just come online" \
 run_case "boot: affinity-storm driven by the selftest's shell loop, $D s" 0 PASS \
 	SCENARIO=affinity-storm DRIVER=shell DURATION="$D"
 t_true "  ... which did the hotplugging" grep -q '^# hotplug-shell: ops=[1-9]' "$LAST_RES/guest.log"
+# rcutorture's torture_onoff under the exec storm: the pair that hung the
+# unmodified harness (docs/findings/exec-storm-rcutorture-reader-starved.txt).
+run_case "boot: exec-storm driven by rcutorture's torture_onoff, $D s" 0 PASS \
+	SCENARIO=exec-storm DRIVER=rcutorture DURATION="$D"
+t_true "  ... which did the hotplugging" grep -q '^# hotplug-rcutorture: ops=[1-9]' "$LAST_RES/guest.log"
 
 t_expect "build: noinject kernel (option off)" 0 'built in' env KCONFIG=noinject scripts/kernel.sh
 noinject=$(KCONFIG=noinject build_dir)
