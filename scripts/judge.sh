@@ -4,8 +4,7 @@
 # The judge: (re)compute a run's verdict from its results directory alone,
 # with no QEMU: guest.log, ktap.txt, stats.txt, badness.txt, verdict and
 # summary.txt are all derived from console.log, qemu-status, timing.txt
-# (the host watchdog's reason, if it fired), inputs.txt and the scenario
-# copy.  scripts/run.sh only boots and records, then calls the same code,
+# (the host watchdog's reason, if it fired) and inputs.txt.  scripts/run.sh only boots and records, then calls the same code,
 # so a re-judged run gets the verdict the live run got, unless the
 # classifier or these rules changed meanwhile (which is what re-judging is
 # for: rcutorture's kvm-recheck.sh).
