@@ -119,6 +119,15 @@ scenario_file() {
 # in_list WORD LIST: is WORD one of the space-separated words of LIST?
 in_list() { [[ " $2 " == *" $1 "* ]]; }
 
+# known_words WHERE WHAT WHATS KNOWN VALUE: die (naming WHERE) unless every
+# word of VALUE is one of KNOWN, e.g. "no check 'x'; checks are: ...".
+known_words() {
+	local w
+	for w in $5; do
+		in_list "$w" "$4" || die "$1: no $2 '$w'; $3 are: $4"
+	done
+}
+
 # words STRING: STRING's words, one space between them.
 words() {
 	local -a w
@@ -169,9 +178,7 @@ load_scenario() {
 		case "$key" in
 		summary) SC_SUMMARY=$val ;;
 		loads)
-			for w in $val; do
-				in_list "$w" "$LOADS" || die "$where: no load program '$w'; loads are: $LOADS"
-			done
+			known_words "$where" "load program" loads "$LOADS" "$val"
 			SC_LOADS=$(words "$val")
 			;;
 		inject)
@@ -189,9 +196,7 @@ load_scenario() {
 				die "$where: inject= is $len characters; the kernel's sched_hotplug_inject= takes at most 255"
 			;;
 		require)
-			for w in $val; do
-				in_list "$w" "$INJECT_CHECKS" || die "$where: no check '$w'; checks are: $INJECT_CHECKS"
-			done
+			known_words "$where" check checks "$INJECT_CHECKS" "$val"
 			SC_REQUIRE=$(words "$val")
 			;;
 		hog_duty)
