@@ -198,10 +198,17 @@ t_expect "classifier: an unreadable log is an error (4)" 4 'cannot read' "$cb" /
 for f in scenarios/*.scenario; do
 	t_expect "scenario: ${f##*/} is valid" 0 ': ok ' scripts/scenarios.sh check "$f"
 done
+t_expect "scenario: tests/data/mixed-no-windows.scenario is valid" 0 ': ok ' \
+	scripts/scenarios.sh check tests/data/mixed-no-windows.scenario
+loads_of() { grep -E '^(loads|hog_duty|rt_period_us)=' "$1"; }
+t_true "scenario: mixed-no-windows has the loads of mixed (injection-off figures)" \
+	test "$(loads_of tests/data/mixed-no-windows.scenario)" = "$(loads_of scenarios/mixed.scenario)"
 # The names a scenario may use are the series' and the guest's own.
-inj=patches/sched-debug-add-hotplug-race-window-injection.patch
-patch_points() { sed -n 's/^+.*\[SHI_[A-Z_]*\][[:space:]]*= SHI_POINT("\([a-z_]*\)".*/\1/p' "$inj" | xargs; }
-patch_checks() { sed -n 's/^+.*\[SHI_C_[A-Z_]*\][[:space:]]*= "\([a-z_.]*\)".*/\1/p' "$inj" | xargs; }
+# The series' patches in their order: points and counters are added by
+# more than one of them.
+series_text() { sed -e '/^#/d' -e '/^$/d' -e 's|^|patches/|' patches/series | xargs cat; }
+patch_points() { series_text | sed -n 's/^+.*\[SHI_[A-Z_]*\][[:space:]]*= SHI_POINT("\([a-z_]*\)".*/\1/p' | xargs; }
+patch_checks() { series_text | sed -n 's/^+.*\[SHI_C_[A-Z_]*\][[:space:]]*= "\([a-z_.]*\)".*/\1/p' | xargs; }
 # lib_var NAME: the value scripts/lib.sh gives NAME.
 lib_var() { (source scripts/lib.sh && printf '%s' "${!1}"); }
 loads_are_programs() {
