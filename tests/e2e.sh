@@ -150,7 +150,7 @@ t_expect "extra patch: stacked with EXTRA_PATCHES, rebuilt incrementally" 0 'bui
 n=$(sed -n 's/^FILES_COMPILED=//p' "$(build_dir)/.shs-build.env")
 t_true "  ... compiling few files ($n)" test "${n:-9999}" -lt 40
 run_case "  ... and the booted kernel has it" 0 PASS \
-	EXTRA_PATCHES=tests/data/extra-hello.patch SCENARIO=exec-storm DURATION=10
+	EXTRA_PATCHES=tests/data/extra-hello.patch SCENARIO=exec-storm DURATION=10 INJECT=0
 t_true "  ... (its line is on the console)" \
 	grep -q 'EXTRA_PATCHES test patch is in this kernel' "$LAST_RES/console.log"
 t_true "  ... and the results name it" grep -q 'extra-hello.patch' "$LAST_RES/inputs.txt"

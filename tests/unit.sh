@@ -203,6 +203,8 @@ t_expect "scenario: tests/data/mixed-no-windows.scenario is valid" 0 ': ok ' \
 loads_of() { grep -E '^(loads|hog_duty|rt_period_us)=' "$1"; }
 t_true "scenario: mixed-no-windows has the loads of mixed (injection-off figures)" \
 	test "$(loads_of tests/data/mixed-no-windows.scenario)" = "$(loads_of scenarios/mixed.scenario)"
+t_true "bench-quick's mutant is a file of tests/mutants/" \
+	bash -c 'source scripts/lib.sh && test -f "$(quick_mutant)"'
 # The names a scenario may use are the series' and the guest's own.
 # The series' patches in their order: points and counters are added by
 # more than one of them.
