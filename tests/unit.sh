@@ -208,7 +208,7 @@ t_true "bench-quick's mutant is a file of tests/mutants/" \
 # The names a scenario may use are the series' and the guest's own.
 # The series' patches in their order: points and counters are added by
 # more than one of them.
-series_text() { sed -e '/^#/d' -e '/^$/d' -e 's|^|patches/|' patches/series | xargs cat; }
+series_text() { (source scripts/lib.sh && series_patches) | xargs cat; }
 patch_points() { series_text | sed -n 's/^+.*\[SHI_[A-Z_]*\][[:space:]]*= SHI_POINT("\([a-z_]*\)".*/\1/p' | xargs; }
 patch_checks() { series_text | sed -n 's/^+.*\[SHI_C_[A-Z_]*\][[:space:]]*= "\([a-z_.]*\)".*/\1/p' | xargs; }
 # lib_var NAME: the value scripts/lib.sh gives NAME.
