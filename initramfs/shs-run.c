@@ -19,7 +19,7 @@ struct prog {
 	int stuck;		/* still running GRACE_S after SIGTERM */
 };
 
-#define SHI_DIR		"/sys/kernel/debug/sched_hotplug_inject"
+#define SHI_DIR		"/sys/kernel/debug/sched/hotplug_inject"
 
 /*
  * What to run, from the scenario file the host read (scenarios/ in the
