@@ -208,24 +208,46 @@ detect_time() {
 
 # first_trace: the first call trace of the console, as "  frame" lines:
 # decoded to file:line with the tree's scripts/decode_stacktrace.sh when
-# the image has a vmlinux with debug info, else as the kernel printed it
-# (symbol+offset; System.map is in the results directory).
+# a vmlinux with debug info is at hand (vmlinux.gz in the results
+# directory, where a user may put one, or in the image store), else as
+# the kernel printed it (symbol+offset; System.map is in the results
+# directory).
 first_trace() {
-	local trace
+	local trace vmz="" why="" vm
 
 	trace=$(awk '/Call Trace:/ { on = 1; n = 0 }
 		on && n++ < 30 { print }
 		on && (/ <\/TASK>/ || /---\[ end trace/) { exit }' "$RES/guest.log")
 	[ -n "$trace" ] || return 0
-	if [ -f "$IMG/vmlinux" ] && [ -n "$SRC_TREE" ] && [ -x "$SRC_TREE/scripts/decode_stacktrace.sh" ] &&
-		grep -qx 'CONFIG_DEBUG_INFO=y' "$RES/config"; then
-		echo "trace:    first call trace, decoded by scripts/decode_stacktrace.sh"
-		echo "$trace" | (cd "$SRC_TREE" && scripts/decode_stacktrace.sh "$IMG/vmlinux" "$SRC_TREE" 2>/dev/null) |
-			sed 's/^/  /'
+	if [ ! -f "$RES/config" ]; then
+		why="no config in the results directory"
+	elif ! grep -qx 'CONFIG_DEBUG_INFO=y' "$RES/config"; then
+		why="the kernel has no CONFIG_DEBUG_INFO"
+	elif [ -f "$RES/vmlinux.gz" ]; then
+		vmz=$RES/vmlinux.gz
+	elif [ -n "$IMG" ] && [ -f "$IMG/vmlinux.gz" ]; then
+		vmz=$IMG/vmlinux.gz
 	else
-		echo "trace:    first call trace (symbol+offset: the kernel has no CONFIG_DEBUG_INFO, so no file:line)"
-		echo "$trace" | sed 's/^/  /'
+		why="no vmlinux.gz in the results directory or in ${IMG:-the image store}"
 	fi
+	if [ -n "$vmz" ] && { [ -z "$SRC_TREE" ] || [ ! -x "$SRC_TREE/scripts/decode_stacktrace.sh" ]; }; then
+		why="no kernel tree with scripts/decode_stacktrace.sh at '${SRC_TREE}'"
+		vmz=""
+	fi
+	if [ -n "$vmz" ]; then
+		vm=$(mktemp "${TMPDIR:-/tmp}/shs-vmlinux.XXXXXX")
+		if gzip -dc "$vmz" >"$vm"; then
+			echo "trace:    first call trace, decoded by scripts/decode_stacktrace.sh"
+			echo "$trace" | (cd "$SRC_TREE" && scripts/decode_stacktrace.sh "$vm" "$SRC_TREE" 2>/dev/null) |
+				sed 's/^/  /'
+			rm -f "$vm"
+			return 0
+		fi
+		rm -f "$vm"
+		why="$vmz does not unpack"
+	fi
+	echo "trace:    first call trace (symbol+offset: $why, so no file:line)"
+	echo "$trace" | sed 's/^/  /'
 }
 
 # summarize: the short summary users read, also saved as summary.txt.

@@ -27,6 +27,7 @@ source scripts/lib.sh
 mutants=("$@")
 [ "${#mutants[@]}" -gt 0 ] || mutants=(tests/mutants/*.patch)
 table=$T_OUT/table
+traces=0
 
 
 # boot VAR=value...: one run; sets VERDICT and RES (the verdict, not the
@@ -86,6 +87,14 @@ for m in "${mutants[@]}"; do
 				grep -q '^# sched-debug: rt_rq\[' '$RES/guest.log' &&
 				grep -q '^# shs-watch: cpu0 hotplug_state=' '$RES/guest.log'"
 	fi
+	# A trace in the summary of the default (DEBUG_INFO) kernel must come
+	# decoded to file:line (scripts/judge.sh, kernel-config/debug.config).
+	if grep -q '^trace:' "$RES/summary.txt" 2>/dev/null; then
+		traces=$((traces + 1))
+		t_true "$name: the summary's first trace is decoded to file:line" \
+			bash -c "grep -q '^trace: *first call trace, decoded by scripts/decode_stacktrace.sh' '$RES/summary.txt' &&
+				grep -Eq '^  .* \\([a-z0-9_/.-]+\\.[chS]:[0-9]+' '$RES/summary.txt'"
+	fi
 	mres=$RES
 	mverdict=$VERDICT
 	t_expect "$name: back to the series alone" 0 'built in' scripts/kernel.sh
@@ -100,6 +109,9 @@ for m in "${mutants[@]}"; do
 		"$(echo "$mverdict" | cut -c1-70)" "$det" "${VERDICT%% *}" "${ops:-?}" >>"$table"
 	printf '|  | results | | %s | | %s |\n' "${mres##*/}" "${RES##*/}" >>"$table"
 done
+# Every bug so far left a call trace; none at all would leave decoding
+# untested.
+t_true "mutants: at least one summary showed a call trace to decode ($traces)" test "$traces" -gt 0
 cp "$table" "$RESULTS_DIR/mutants-table.md"
 sed 's/^/# /' "$table"
 t_done

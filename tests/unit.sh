@@ -435,6 +435,8 @@ t_expect "run.sh: shs-watch 'stuck' lines are listed in the summary" 2 \
 	env ACCEL=tcg HANG_TIMEOUT=10 FAKE_LINES="$booted"$'\n# shs-watch: stuck cpuhp/1:17 state=D wchan=synchronize_rcu_expedited\n# shs-watch: stuck init:1 state=D wchan=cpu_down' \
 	scripts/run.sh
 t_true "  ... every one of them" grep -q '^  init:1 state=D wchan=cpu_down' "$(readlink -f "$RESULTS_DIR/latest")/summary.txt"
+# The stand-in image has no vmlinux.gz: decoding is tested on real
+# kernels by tests/mutants.sh.
 t_expect "run.sh: the first trace is shown in the summary (symbol+offset without DEBUG_INFO)" 1 \
 	'trace: +first call trace \(symbol\+offset: the kernel has no CONFIG_DEBUG_INFO' \
 	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at kernel/sched/core.c:3127 set_task_cpu+0x1e1/0x200\n[ 3.0] RIP: 0010:set_task_cpu+0x1e1/0x200\n[ 3.0] Call Trace:\n[ 3.0]  <TASK>\n[ 3.0]  sched_exec+0x9e/0x110\n[ 3.0]  </TASK>' \
@@ -539,6 +541,18 @@ for fx in tests/data/runs/*.run; do
 	t_true "judge: the real ${k%.run} run is judged as it was live: $(cut -c1-60 "$d/verdict.live") (exit $rc)" \
 		cmp -s "$d/verdict.live" "$d/verdict"
 done
+# Without what decoding needs, the trace is shown as printed, with why.
+d=$T_OUT/fixtures/fail-warning
+t_true "judge: a trace with no config at hand is symbol+offset, and says why" \
+	grep -q '^trace: *first call trace (symbol+offset: no config in the results directory' "$d/summary.txt"
+echo '# CONFIG_DEBUG_INFO is not set' >"$d/config"
+scripts/judge.sh "$d" >/dev/null 2>&1
+t_true "judge: ... a kernel without DEBUG_INFO, and says so" \
+	grep -q '^trace: *first call trace (symbol+offset: the kernel has no CONFIG_DEBUG_INFO' "$d/summary.txt"
+echo 'CONFIG_DEBUG_INFO=y' >"$d/config"
+scripts/judge.sh "$d" >/dev/null 2>&1
+t_true "judge: ... a kernel with DEBUG_INFO whose vmlinux.gz is nowhere, and says so" \
+	grep -q '^trace: *first call trace (symbol+offset: no vmlinux.gz in the results directory' "$d/summary.txt"
 t_expect "judge: a directory that is not a run is an error" 4 'is not a finished run' \
 	scripts/judge.sh "$T_OUT"
 t_expect "make judge without RUN says what it needs" 2 'RUN=results/<dir> or RUN=all is needed' make -s judge
