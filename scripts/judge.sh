@@ -215,8 +215,9 @@ detect_time() {
 first_trace() {
 	local trace vmz="" why="" vm
 
+	# guest.log interleaves the guest's own "# ..." lines: not frames.
 	trace=$(awk '/Call Trace:/ { on = 1; n = 0 }
-		on && n++ < 30 { print }
+		on && !/^# / && n++ < 30 { print }
 		on && (/ <\/TASK>/ || /---\[ end trace/) { exit }' "$RES/guest.log")
 	[ -n "$trace" ] || return 0
 	if [ ! -f "$RES/config" ]; then

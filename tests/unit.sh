@@ -439,9 +439,11 @@ t_true "  ... every one of them" grep -q '^  init:1 state=D wchan=cpu_down' "$(r
 # kernels by tests/mutants.sh.
 t_expect "run.sh: the first trace is shown in the summary (symbol+offset without DEBUG_INFO)" 1 \
 	'trace: +first call trace \(symbol\+offset: the kernel has no CONFIG_DEBUG_INFO' \
-	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at kernel/sched/core.c:3127 set_task_cpu+0x1e1/0x200\n[ 3.0] RIP: 0010:set_task_cpu+0x1e1/0x200\n[ 3.0] Call Trace:\n[ 3.0]  <TASK>\n[ 3.0]  sched_exec+0x9e/0x110\n[ 3.0]  </TASK>' \
+	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at kernel/sched/core.c:3127 set_task_cpu+0x1e1/0x200\n[ 3.0] RIP: 0010:set_task_cpu+0x1e1/0x200\n[ 3.0] Call Trace:\n[ 3.0]  <TASK>\n# shs-watch: interleaved\n[ 3.0]  sched_exec+0x9e/0x110\n[ 3.0]  </TASK>' \
 	scripts/run.sh
 t_true "  ... with its frames" grep -qx '   sched_exec+0x9e/0x110' "$(readlink -f "$RESULTS_DIR/latest")/summary.txt"
+t_true "  ... and none of the guest's own lines interleaved with them" \
+	bash -c "! grep -q 'shs-watch: interleaved' '$(readlink -f "$RESULTS_DIR/latest")/summary.txt'"
 t_expect "run.sh: a guest reporting another initramfs is a stale initramfs (FAIL)" 1 \
 	'verdict: +FAIL booted initramfs 000000000000, but the one built is' \
 	env ACCEL=tcg FAKE_RC=1 FAKE_LINES="${booted% *} initramfs=000000000000"$'\n'"$pass_lines" scripts/run.sh
