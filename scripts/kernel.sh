@@ -302,7 +302,7 @@ do_build() {
 	n=$(grep -c '^  CC ' "$log" || true)
 	info "built in $(($(date +%s) - start)) s ($n files compiled): $build/arch/x86/boot/bzImage"
 	local got
-	got=$(cd "$work" && make -s O="$build" kernelrelease 2>/dev/null) ||
+	got=$(cd "$work" && make -s --no-print-directory O="$build" kernelrelease 2>/dev/null) ||
 		die "make kernelrelease failed in $build"
 	[ "$got" = "$RELEASE" ] || die "the build says its release is '$got', expected '$RELEASE'"
 	record_stack "$work" "$build"

@@ -69,6 +69,11 @@ rejudge_own_runs() {
 counter_of() { sed -n "s/^# shs-run: counter $1=//p" "$LAST_RES/guest.log"; }
 
 t_expect "build: debug kernel (injection compiled in)" 0 'built in' scripts/kernel.sh
+# Under a parent make (make soak runs 'make kernel'), sub-makes print
+# "Entering directory" unless told not to; the release check must not
+# read those lines as the release.
+t_expect "build: under a parent make that prints directories (make soak's case)" 0 'built in' \
+	env MAKEFLAGS=w MAKELEVEL=1 scripts/kernel.sh
 t_expect "build: initramfs" 0 'initramfs:' scripts/initramfs.sh
 
 # older_cases: the cases from before issue 10.
