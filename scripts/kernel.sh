@@ -257,7 +257,7 @@ publish_image() {
 	cp "$build/modules.cpio.gz" "$tmp/" 2>/dev/null || true
 	cp "$build/.shs-build.log" "$tmp/build.log"
 	# vmlinux only when it can give file:line (CONFIG_DEBUG_INFO), gzipped:
-	# 41 MB -> 12 MB for the debug config; judge.sh unpacks it to decode.
+	# 41 MB -> 13 MB for the debug config; judge.sh unpacks it to decode.
 	! grep -qx 'CONFIG_DEBUG_INFO=y' "$build/.config" || gzip -1 -c "$build/vmlinux" >"$tmp/vmlinux.gz"
 	cp "$build/.shs-build.env" "$tmp/build.env"
 	chmod 0755 "$tmp"
