@@ -14,6 +14,7 @@ SCENARIOS_LIST := $(basename $(notdir $(wildcard scenarios/*.scenario)))
 DURATION ?= 60
 CPUS ?= 4
 SEED ?=
+COVER_EXTEND ?=
 KCONFIG ?= debug
 ACCEL ?= auto
 INJECT ?= auto
@@ -27,7 +28,7 @@ RESULTS_DIR ?= $(CURDIR)/results
 JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 V ?= 0
 
-export SCENARIO DURATION CPUS SEED KCONFIG ACCEL INJECT DRIVER EXTRA_PATCHES KERNEL_TARBALL
+export SCENARIO DURATION COVER_EXTEND CPUS SEED KCONFIG ACCEL INJECT DRIVER EXTRA_PATCHES KERNEL_TARBALL
 export KERNEL_SHA256 KERNEL_SRC CACHE_DIR RESULTS_DIR JOBS V
 
 ifeq ($(V),1)
@@ -74,6 +75,7 @@ help:
 	@echo '  SCENARIO=$(SCENARIO) ($(SCENARIOS_LIST), or a .scenario file)'
 	@echo '  DURATION=$(DURATION) CPUS=$(CPUS) SEED=$(or $(SEED),random) ACCEL=$(ACCEL) INJECT=$(INJECT)'
 	@echo '  DRIVER=$(DRIVER) (shs shell rcutorture: what drives hotplug)'
+	@echo '  COVER_EXTEND=$(or $(COVER_EXTEND),DURATION) (s the shs driver may go on while a required window is uncrossed)'
 	@echo '  KCONFIG=$(KCONFIG) EXTRA_PATCHES=$(EXTRA_PATCHES)'
 	@echo '  KERNEL_TARBALL=$(KERNEL_TARBALL) KERNEL_SHA256=$(KERNEL_SHA256) KERNEL_SRC=$(KERNEL_SRC)'
 	@echo '  CACHE_DIR=$(CACHE_DIR)'

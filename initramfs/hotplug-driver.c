@@ -28,11 +28,63 @@ static void usage(void)
 "  --sysfs DIR    CPU sysfs directory (default " DEFAULT_SYSFS ")\n"
 "  --progress S   progress line every S seconds (default %d)\n"
 "  --min-ops N    fail unless at least N operations completed (default 1)\n"
+"  --pause-ms N   sleep N ms after each operation (default 0)\n"
 "  --trace        print one line per operation\n"
 "  --dump-latencies  after the run, print each operation's latency in order\n"
-"  --no-state     do not publish CPU states in " SHS_STATE_PATH "\n",
+"  --no-state     do not publish CPU states in " SHS_STATE_PATH "\n"
+"  --require LIST  counters (space- or comma-separated) that must be non-zero\n"
+"                 for the run to end at --duration; see --cover-extend\n"
+"  --cover-extend S  while one of --require is still zero at --duration,\n"
+"                 go on for up to S more seconds (default 0)\n"
+"  --counters FILE  where to read them (default " SHI_DIR "/counters)\n",
 		DEFAULT_PRIO, DEFAULT_PROGRESS_S);
 	exit(2);
+}
+
+/*
+ * The coverage extension: past --duration, the run goes on while a
+ * required counter is zero, up to @until, reading the counters every
+ * COVER_POLL_NS.  A counter that is zero after a fixed time is a Poisson
+ * miss, not a finding: a window crossed 6 times a minute on average stays
+ * uncrossed for a whole minute in e^-6 = 0.25% of runs.
+ */
+#define COVER_POLL_NS	500000000ULL
+
+struct cover {
+	char *require;		/* space-separated, "" for none */
+	const char *counters;
+	uint64_t end, until, next;
+	int extended;		/* 1: went past end; -1: could not read */
+	char missing[512];
+};
+
+static int cover_wait(struct cover *c, uint64_t now)
+{
+	int seen;
+
+	if (now < c->end)
+		return 1;
+	if (!c->require[0] || now >= c->until || c->extended < 0)
+		return 0;
+	if (c->extended && now < c->next)
+		return 1;
+	c->next = now + COVER_POLL_NS;
+	seen = shi_counters(c->counters, c->require, c->missing,
+			    sizeof(c->missing), 0);
+	if (seen < 0) {
+		diag("error: coverage: read %s: %s", c->counters,
+		     strerror(-seen));
+		c->extended = -1;
+		return 0;
+	}
+	if (!c->missing[0])
+		return 0;
+	if (!c->extended)
+		diag("coverage: not yet crossed at the end of --duration:%s; going on for up to %llu s",
+		     c->missing,
+		     (unsigned long long)((c->until - c->end) / 1000000000ULL));
+	c->extended = 1;
+	return 1;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -134,11 +186,16 @@ int main(int argc, char **argv)
 		{ "no-state", no_argument, NULL, 'N' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "dump-latencies", no_argument, NULL, 'L' },
+		{ "require", required_argument, NULL, 'R' },
+		{ "cover-extend", required_argument, NULL, 'E' },
+		{ "counters", required_argument, NULL, 'C' },
+		{ "pause-ms", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long duration = 60, count = 0, ncpus = SHS_MAX_CPUS;
 	unsigned long prio = DEFAULT_PRIO, progress = DEFAULT_PROGRESS_S;
-	unsigned long min_ops = 1;
+	unsigned long min_ops = 1, extend = 0, pause_ms = 0;
+	struct cover cov = { .require = "", .counters = SHI_DIR "/counters" };
 	uint64_t seed = 0, rng, t0, next_progress, end;
 	const char *sysfs = DEFAULT_SYSFS;
 	int have_seed = 0, publish = 1, trace = 0, dump = 0, o;
@@ -164,10 +221,19 @@ int main(int argc, char **argv)
 		case 'N': publish = 0; break;
 		case 'T': trace = 1; break;
 		case 'L': dump = 1; break;
+		case 'R':
+			cov.require = optarg;
+			for (i = 0; optarg[i]; i++)
+				if (optarg[i] == ',')
+					optarg[i] = ' ';
+			break;
+		case 'E': extend = parse_ulong("--cover-extend", optarg, 86400); break;
+		case 'C': cov.counters = optarg; break;
+		case 'W': pause_ms = parse_ulong("--pause-ms", optarg, 60000); break;
 		default: usage();
 		}
 	}
-	if (optind != argc || (!duration && !count))
+	if (optind != argc || (!duration && !count) || (extend && !duration))
 		usage();
 	if (!have_seed)
 		seed = now_ns() ^ (uint64_t)getpid() << 32;
@@ -223,9 +289,13 @@ int main(int argc, char **argv)
 
 	t0 = now_ns();
 	end = duration ? t0 + duration * 1000000000ULL : UINT64_MAX;
+	cov.end = end;
+	cov.until = end + extend * 1000000000ULL;
+	if (!extend)
+		cov.require = "";
 	next_progress = t0 + progress * 1000000000ULL;
-	while (!stop_requested && (!count || ops < count) && now_ns() < end &&
-	       ops < MAX_OPS) {
+	while (!stop_requested && (!count || ops < count) &&
+	       cover_wait(&cov, now_ns()) && ops < MAX_OPS) {
 		uint64_t t;
 		int on;
 
@@ -270,8 +340,17 @@ int main(int argc, char **argv)
 			     ops, errors, nonline);
 			next_progress += progress * 1000000000ULL;
 		}
+		if (pause_ms)
+			usleep(pause_ms * 1000);
 	}
 	t0 = now_ns() - t0;
+	if (cov.extended > 0 && cov.missing[0])
+		diag("coverage: extended %llu ms past --duration, still not crossed:%s",
+		     (unsigned long long)((t0 - duration * 1000000000ULL) / 1000000),
+		     cov.missing);
+	else if (cov.extended > 0)
+		diag("coverage: extended %llu ms past --duration until every required counter fired",
+		     (unsigned long long)((t0 - duration * 1000000000ULL) / 1000000));
 
 	/* Leave every CPU online for whoever runs next. */
 	for (i = 0; i < ncand; i++) {

@@ -19,8 +19,6 @@ struct prog {
 	int stuck;		/* still running GRACE_S after SIGTERM */
 };
 
-#define SHI_DIR		"/sys/kernel/debug/sched/hotplug_inject"
-
 /*
  * What to run, from the scenario file the host read (scenarios/ in the
  * project; handed over as shs.* kernel parameters by the init).  The
@@ -65,20 +63,6 @@ static int write_file(const char *path, const char *val)
 	if (err)
 		diag("error: write '%s' to %s: %s", val, path, strerror(err));
 	return err;
-}
-
-/* Is @word one of the space-separated words of @list? */
-static int has_word(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while ((p = strstr(p, word))) {
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return 1;
-		p += n;
-	}
-	return 0;
 }
 
 /* Write @val to SHI_DIR/@file; returns 0 or an errno value. */
@@ -148,39 +132,28 @@ static int inject_setup(void)
  */
 static int inject_report(const struct scenario *sc)
 {
-	char line[128], name[96], missing[512] = "", *req, *w, *save;
-	unsigned long val;
-	unsigned int seen = 0, wanted = 0;
-	FILE *f;
+	char missing[512];
+	unsigned int wanted = 0;
+	char *req, *w, *save;
+	int seen;
 
 	shi_write("enable", "0");
-	f = fopen(SHI_DIR "/counters", "r");
-	if (!f) {
-		diag("error: open " SHI_DIR "/counters: %s", strerror(errno));
+	seen = shi_counters(SHI_DIR "/counters", sc->require, missing,
+			    sizeof(missing), 1);
+	if (seen < 0) {
+		diag("error: open " SHI_DIR "/counters: %s", strerror(-seen));
 		return 0;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%95s %lu", name, &val) != 2)
-			continue;
-		diag("counter %s=%lu", name, val);
-		if (!has_word(sc->require, name))
-			continue;
-		seen++;
-		if (!val)
-			snprintf(missing + strlen(missing),
-				 sizeof(missing) - strlen(missing), " %s", name);
-	}
-	fclose(f);
 	req = strdup(sc->require);
 	for (w = strtok_r(req, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		wanted++;
 	free(req);
-	if (seen != wanted)
-		diag("error: the kernel counts only %u of the %u required checks (%s)",
+	if ((unsigned int)seen != wanted)
+		diag("error: the kernel counts only %d of the %u required checks (%s)",
 		     seen, wanted, sc->require);
 	if (missing[0])
 		diag("error: window never crossed:%s", missing);
-	return !missing[0] && seen == wanted;
+	return !missing[0] && (unsigned int)seen == wanted;
 }
 
 /*
@@ -202,6 +175,7 @@ static void usage(void)
 "               [--cpus N] [--min-ops N] [--driver shs|shell|rcutorture]\n"
 "               [--hog-duty ON_MS:OFF_MS] [--rt-period-us US]\n"
 "               [--hung-task-s S] [--inject 0|1] [--require LIST]\n"
+"               [--cover-extend S]\n"
 "  Runs one scenario: starts the loads (LIST: comma-separated, of\n"
 "  exec-storm, affinity-storm, rt-hogs, rt-chase), runs the hotplug driver\n"
 "  (default shs: hotplug-driver) for S seconds (default 60), stops the loads\n"
@@ -210,7 +184,8 @@ static void usage(void)
 "  output.  With --inject 1, reports the race windows the kernel was told\n"
 "  to widen (sched_hotplug_inject=) and requires each check of --require\n"
 "  (comma-separated counters of " SHI_DIR "/counters)\n"
-"  to have fired at least once.\n");
+"  to have fired at least once.  With --cover-extend S, hotplug-driver\n"
+"  goes on for up to S more seconds while one of them has not fired.\n");
 	exit(2);
 }
 
@@ -309,10 +284,11 @@ int main(int argc, char **argv)
 		{ "rt-period-us", required_argument, NULL, 'r' },
 		{ "hung-task-s", required_argument, NULL, 't' },
 		{ "require", required_argument, NULL, 'R' },
+		{ "cover-extend", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long duration = 60, seed = 1, ncpus = 4, min_ops = 1;
-	unsigned long inject = 0;
+	unsigned long inject = 0, extend = 0;
 	const char *driver = "shs", *drv_prog = NULL;
 	struct scenario scn = { .name = "unnamed", .loads = "", .require = "",
 				.hog_duty = "1:0" }, *sc = &scn;
@@ -345,6 +321,7 @@ int main(int argc, char **argv)
 		case 'n': ncpus = parse_ulong("--cpus", optarg, SHS_MAX_CPUS); break;
 		case 'm': min_ops = parse_ulong("--min-ops", optarg, 1UL << 20); break;
 		case 'i': inject = parse_ulong("--inject", optarg, 1); break;
+		case 'E': extend = parse_ulong("--cover-extend", optarg, 86400); break;
 		case 'D': driver = optarg; break;
 		default: usage();
 		}
@@ -360,6 +337,20 @@ int main(int argc, char **argv)
 		drv_path, "--duration", fmt("%lu", duration),
 		"--seed", fmt("%lu", seed), "--cpus", fmt("%lu", ncpus),
 		"--min-ops", fmt("%lu", min_ops), NULL } };
+	/*
+	 * Only our driver can go on until every required window was crossed;
+	 * the comparison drivers run exactly --duration.
+	 */
+	if (inject && extend && sc->require[0] && !strcmp(driver, "shs")) {
+		char **a = drv->argv;
+
+		while (*a)
+			a++;
+		*a++ = "--require";
+		*a++ = sc->require;
+		*a++ = "--cover-extend";
+		*a = fmt("%lu", extend);
+	}
 	if (has_word(sc->loads, "exec-storm"))
 		progs[n++] = (struct prog){ .name = "exec-storm", .argv = {
 			BIN "exec-storm", "--workers", fmt("%lu", ncpus),

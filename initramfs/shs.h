@@ -24,6 +24,8 @@
 
 #define SHS_MAX_CPUS	64
 #define SHS_STATE_PATH	"/run/shs-state"
+/* The series' injection points and counters (CONFIG_SCHED_HOTPLUG_INJECT) */
+#define SHI_DIR		"/sys/kernel/debug/sched/hotplug_inject"
 
 /* kselftest exit codes */
 #define KSFT_PASS	0
@@ -150,6 +152,54 @@ static inline unsigned long parse_ulong(const char *opt, const char *val,
 		exit(2);
 	}
 	return v;
+}
+
+/* Is @word one of the space-separated words of @list? */
+static inline int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while (n && (p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Read the counters file @path ("name value" lines, the kernel's
+ * SHI_DIR/counters) and list in @missing (space-prefixed) those of the
+ * space-separated @require that are still zero; with @print, print every
+ * counter.  Returns how many of @require the file has, or -errno.
+ */
+static inline int shi_counters(const char *path, const char *require,
+			       char *missing, size_t len, int print)
+{
+	char line[128], name[96];
+	unsigned long val;
+	int seen = 0;
+	FILE *f;
+
+	missing[0] = 0;
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%95s %lu", name, &val) != 2)
+			continue;
+		if (print)
+			diag("counter %s=%lu", name, val);
+		if (!has_word(require, name))
+			continue;
+		seen++;
+		if (!val)
+			snprintf(missing + strlen(missing),
+				 len - strlen(missing), " %s", name);
+	}
+	fclose(f);
+	return seen;
 }
 
 static volatile sig_atomic_t stop_requested;

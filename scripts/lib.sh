@@ -26,6 +26,9 @@ KCONFIG=${KCONFIG:-debug}
 KCONFIG_DIR=${KCONFIG_DIR:-$SHS_TOP/kernel-config}
 SCENARIO=${SCENARIO:-mixed}
 DURATION=${DURATION:-60}
+# How long past DURATION the shs driver may go on while a window the
+# scenario requires is still uncrossed (empty: DURATION; 0: never).
+COVER_EXTEND=${COVER_EXTEND:-}
 CPUS=${CPUS:-4}
 SEED=${SEED:-}
 ACCEL=${ACCEL:-auto}
@@ -237,6 +240,7 @@ check_scenario() { load_scenario "$1"; }
 check_settings() {
 	check_scenario "$SCENARIO"
 	check_uint DURATION "$DURATION" 5 86400
+	[ -z "$COVER_EXTEND" ] || check_uint COVER_EXTEND "$COVER_EXTEND" 0 86400
 	check_uint CPUS "$CPUS" 2 8
 	[ -z "$SEED" ] || check_uint SEED "$SEED" 0 4294967295
 	extra_patches >/dev/null

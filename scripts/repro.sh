@@ -75,6 +75,9 @@ read_run() {
 	# have none and name a shipped scenario).
 	[ ! -f "$RUN/$SCENARIO.scenario" ] || SCENARIO=$RUN/$SCENARIO.scenario
 	DURATION=$(soak_input "$RUN" duration)
+	# Runs from before the coverage extension had none.
+	COVER_EXTEND=$(soak_input "$RUN" cover_extend)
+	COVER_EXTEND=${COVER_EXTEND:-0}
 	CPUS=$(soak_input "$RUN" cpus)
 	SEED=$(soak_input "$RUN" seed)
 	INJECT=$(soak_input "$RUN" inject)
@@ -188,7 +191,7 @@ attempt() {
 	log=$(mktemp)
 	info "attempt $1/$REPRO_RUNS: SCENARIO=$SCENARIO DRIVER=$DRIVER SEED=$SEED DURATION=$DURATION CPUS=$CPUS INJECT=$INJECT ACCEL=$ACCEL"
 	(cd "$SHS_TOP" && env SCENARIO="$SCENARIO" DRIVER="$DRIVER" SEED="$SEED" \
-		DURATION="$DURATION" CPUS="$CPUS" INJECT="$INJECT" ACCEL="$ACCEL" \
+		DURATION="$DURATION" COVER_EXTEND="$COVER_EXTEND" CPUS="$CPUS" INJECT="$INJECT" ACCEL="$ACCEL" \
 		KCONFIG="$KCONFIG" EXTRA_PATCHES="$EXTRA_PATCHES" RESULTS_DIR="$RESULTS_DIR" \
 		bash -c "$REPRO_RUN_CMD") </dev/null 2>&1 | tee "$log" >&2 || true
 	res=$(sed -n 's/^results: *//p' "$log" | tail -n1)

@@ -92,7 +92,7 @@ job() {
 	printf 'index=%s\nscenario=%s\ndriver=%s\nseed=%s\nhost=%s\nstart=%s\n' \
 		"$idx" "$scen" "$drv" "$seed" "$SOAK_HOST" "$t0" >"$rdir/job.txt"
 	(cd "$SHS_TOP" && env SCENARIO="$scen" DRIVER="$drv" SEED="$seed" \
-		RESULTS_DIR="$rdir" DURATION="$DURATION" CPUS="$CPUS" KCONFIG="$KCONFIG" \
+		RESULTS_DIR="$rdir" DURATION="$DURATION" COVER_EXTEND="$COVER_EXTEND" CPUS="$CPUS" KCONFIG="$KCONFIG" \
 		EXTRA_PATCHES="$EXTRA_PATCHES" INJECT="$INJECT" ACCEL="$ACCEL" \
 		bash -c "$SOAK_RUN_CMD") >"$rdir/run.log" 2>&1 </dev/null || rc=$?
 	printf 'end=%s\nrc=%s\n' "$(date +%s)" "$rc" >>"$rdir/job.txt"
@@ -223,7 +223,7 @@ make_soak_dir() {
 write_env() {
 	{
 		printf '# SPDX-License-Identifier: GPL-2.0\n# written by scripts/soak.sh\n'
-		printf '%s=%q\n' DURATION "$DURATION" CPUS "$CPUS" KCONFIG "$KCONFIG" \
+		printf '%s=%q\n' DURATION "$DURATION" COVER_EXTEND "$COVER_EXTEND" CPUS "$CPUS" KCONFIG "$KCONFIG" \
 			EXTRA_PATCHES "$3" INJECT "$INJECT" ACCEL "$ACCEL" \
 			SOAK_RUN_CMD "$SOAK_RUN_CMD" SOAK_STOP "$SOAK_STOP" \
 			SOAK_DEADLINE "$DEADLINE" SOAK_KEEP_INITRD "$SOAK_KEEP_INITRD" SOAK_HOST "$2"

@@ -282,6 +282,8 @@ issue10_cases() {
 		test "$rc:$(verdict_of "$log")" = 5:UNCOVERED
 	t_true "  ... naming the check that never fired" grep -qE '^verdict: +UNCOVERED.*cpu_dead\.rt_throttled' "$log"
 	t_true "  ... and the summary says it was expected" grep -q '^note: *UNCOVERED is expected' "$LAST_RES/summary.txt"
+	t_true "  ... after the driver went on for the whole COVER_EXTEND (DURATION more), naming it" \
+		grep -qE '^coverage: extended (9[5-9][0-9][0-9]|1[0-9]{4}) ms past --duration, still not crossed: cpu_dead\.rt_throttled$' "$LAST_RES/summary.txt"
 
 	# 6. Adding a scenario is adding a file: the README's example, run from
 	# a path outside scenarios/, configured only through the kernel's

@@ -82,6 +82,42 @@ t_expect "driver: --dump-latencies prints one line per completed operation" 0 ''
 	bash -c "'$BIN/hotplug-driver' --sysfs '$fs' --prio 0 --no-state --duration 0 --count 40 --seed 5 --dump-latencies |
 		grep -cE '^# hotplug-driver: lat [0-9]+ (offline|online) [0-9]+\$' | grep -qx 40"
 
+# elapsed_in LOG MIN MAX: the driver's elapsed_ms in LOG is in [MIN, MAX).
+elapsed_in() {
+	local ms
+	ms=$(sed -n 's/.*elapsed_ms=\([0-9]*\).*/\1/p' "$1")
+	[ -n "$ms" ] && [ "$ms" -ge "$2" ] && [ "$ms" -lt "$3" ]
+}
+
+# The coverage extension: past --duration, on while a required counter
+# is zero (the kernel's counters file stood in for by a plain one).
+fake_sysfs "$fs" 4
+cnt=$T_OUT/counters
+printf 'a.x 0\nb.y 3\nc.z 0\n' >"$cnt"
+(sleep 2.5; printf 'a.x 1\nb.y 3\nc.z 0\n' >"$cnt.new" && mv "$cnt.new" "$cnt") &
+t_expect "driver: goes on past --duration until every required counter fired" 0 \
+	'coverage: extended [0-9]+ ms past --duration until every required counter fired' \
+	"$BIN/hotplug-driver" --sysfs "$fs" --prio 0 --no-state --duration 1 --pause-ms 5 \
+	--require a.x,b.y --cover-extend 20 --counters "$cnt"
+wait
+t_true "  ... no longer than it had to (elapsed 2-5 s)" elapsed_in "$T_OUT/t$T_N.log" 2000 5000
+t_expect "driver: a counter that never fires: on to --cover-extend, then named" 0 \
+	'coverage: extended [0-9]+ ms past --duration, still not crossed: c.z$' \
+	"$BIN/hotplug-driver" --sysfs "$fs" --prio 0 --no-state --duration 1 --pause-ms 5 \
+	--require a.x,c.z --cover-extend 2 --counters "$cnt"
+log=$T_OUT/t$T_N.log
+t_true "  ... which it says when --duration ends" grep -q 'not yet crossed at the end of --duration: c.z; going on for up to 2 s' "$log"
+t_true "  ... and it stopped there (elapsed 3-4 s)" elapsed_in "$log" 3000 4000
+t_expect "driver: every required counter fired at --duration: no extension" 0 \
+	'elapsed_ms=1[0-9]{3} ' \
+	"$BIN/hotplug-driver" --sysfs "$fs" --prio 0 --no-state --duration 1 --pause-ms 5 \
+	--require b.y --cover-extend 20 --counters "$cnt"
+t_true "  ... and says nothing of coverage" bash -c "! grep -q coverage '$T_OUT/t$T_N.log'"
+t_expect "driver: unreadable counters end the run at --duration, with the error" 0 \
+	'error: coverage: read /nonexistent: No such file or directory' \
+	"$BIN/hotplug-driver" --sysfs "$fs" --prio 0 --no-state --duration 1 --pause-ms 5 \
+	--require a.x --cover-extend 20 --counters /nonexistent
+
 # --- the selftest's shell loop (busybox sh, as in the guest) ----------------
 
 fake_sysfs "$fs" 4
@@ -273,6 +309,8 @@ t_expect "run.sh: unknown SCENARIO names the choices" 4 \
 	env SCENARIO=bogus scripts/run.sh --check
 t_expect "run.sh: DURATION must be a number" 4 "DURATION='1m' is not a whole number" \
 	env DURATION=1m scripts/run.sh --check
+t_expect "run.sh: COVER_EXTEND must be a number" 4 "COVER_EXTEND='1m' is not a whole number" \
+	env COVER_EXTEND=1m scripts/run.sh --check
 t_expect "run.sh: CPUS=1 is out of range" 4 'CPUS=1 is out of range \(expected 2..8\)' \
 	env CPUS=1 scripts/run.sh --check
 t_expect "run.sh: unknown ACCEL" 4 "ACCEL='xen' is unknown" env ACCEL=xen scripts/run.sh --check
@@ -421,6 +459,21 @@ t_expect "run.sh: a coverage miss alone is UNCOVERED (5), not FAIL" 5 \
 t_expect "run.sh: ... and with a short DURATION the summary says it was expected" 5 \
 	'note: +UNCOVERED is expected: DURATION=5 is below the 40 s' \
 	env ACCEL=tcg DURATION=5 FAKE_RC=3 FAKE_LINES="$booted"$'\n'"$uncov" scripts/run.sh
+t_true "  ... even with up to 5 s more, the summary says" grep -q 'even with up to 5 s more (COVER_EXTEND)' "$(readlink -f "$RESULTS_DIR/latest")/summary.txt"
+ext=$'\n# hotplug-driver: coverage: extended 12345 ms past --duration until every required counter fired'
+t_expect "run.sh: a run that went on past DURATION says so in its summary" 0 \
+	'^coverage: extended 12345 ms past --duration until every required counter fired' \
+	env ACCEL=tcg DURATION=30 FAKE_RC=1 FAKE_LINES="$booted$ext"$'\n'"$pass_lines" scripts/run.sh
+d=$(readlink -f "$RESULTS_DIR/latest")
+t_true "  ... it was allowed DURATION more, on the command line and in inputs.txt" bash -c "
+	grep -q 'shs.require=[^ ]* shs.cover_extend=30 ' '$d/qemu-cmd' && grep -qx 'cover_extend: 30' '$d/inputs.txt'"
+t_true "  ... and QEMU's time limit has room for it (180 + 30 + 30 + 120 s)" grep -q '^timeout -k 10 360 ' "$d/qemu-cmd"
+t_expect "run.sh: COVER_EXTEND=0 switches it off" 0 '' \
+	env ACCEL=tcg COVER_EXTEND=0 FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_true "  ... shs.cover_extend=0" grep -q 'shs.cover_extend=0 ' "$(readlink -f "$RESULTS_DIR/latest")/qemu-cmd"
+t_expect "run.sh: the comparison drivers run exactly DURATION" 0 '' \
+	env ACCEL=tcg DRIVER=shell FAKE_RC=1 FAKE_LINES="$booted"$'\n'"$pass_lines" scripts/run.sh
+t_true "  ... shs.cover_extend=0" grep -q 'shs.cover_extend=0 ' "$(readlink -f "$RESULTS_DIR/latest")/qemu-cmd"
 t_expect "run.sh: a coverage miss and another not ok is a FAIL" 1 \
 	'verdict: +FAIL KTAP: not ok 1 exec-storm' \
 	env ACCEL=tcg FAKE_RC=3 FAKE_LINES="$booted"$'\n'"${uncov/ok 1 hotplug-driver/not ok 1 exec-storm # lost}" scripts/run.sh
