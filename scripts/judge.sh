@@ -215,7 +215,7 @@ detect_time() {
 # the kernel printed it (symbol+offset; System.map is in the results
 # directory).
 first_trace() {
-	local trace vmz="" why="" vm
+	local trace vmz="" why="" vm decoded
 
 	# guest.log interleaves the guest's own "# ..." lines: not frames.
 	trace=$(awk '/Call Trace:/ { on = 1; n = 0 }
@@ -239,15 +239,20 @@ first_trace() {
 	fi
 	if [ -n "$vmz" ]; then
 		vm=$(mktemp "${TMPDIR:-/tmp}/shs-vmlinux.XXXXXX")
-		if gzip -dc "$vmz" >"$vm"; then
-			echo "trace:    first call trace, decoded by scripts/decode_stacktrace.sh"
-			echo "$trace" | (cd "$SRC_TREE" && scripts/decode_stacktrace.sh "$vm" "$SRC_TREE" 2>/dev/null) |
-				sed 's/^/  /'
-			rm -f "$vm"
-			return 0
+		if ! gzip -dc "$vmz" >"$vm" 2>/dev/null; then
+			why="$vmz does not unpack"
+		else
+			decoded=$(echo "$trace" | (cd "$SRC_TREE" && scripts/decode_stacktrace.sh "$vm" "$SRC_TREE" 2>/dev/null)) || true
+			# A decode that resolved nothing is no decode.
+			if grep -qE ' \([^ ()]+:[0-9]+\)' <<<"$decoded"; then
+				rm -f "$vm"
+				echo "trace:    first call trace, decoded by scripts/decode_stacktrace.sh"
+				echo "$decoded" | sed 's/^/  /'
+				return 0
+			fi
+			why="scripts/decode_stacktrace.sh resolved no frame to file:line with $vmz"
 		fi
 		rm -f "$vm"
-		why="$vmz does not unpack"
 	fi
 	echo "trace:    first call trace (symbol+offset: $why, so no file:line)"
 	echo "$trace" | sed 's/^/  /'

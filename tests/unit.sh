@@ -608,6 +608,35 @@ echo 'CONFIG_DEBUG_INFO=y' >"$d/config"
 scripts/judge.sh "$d" >/dev/null 2>&1
 t_true "judge: ... a kernel with DEBUG_INFO whose vmlinux.gz is nowhere, and says so" \
 	grep -q '^trace: *first call trace (symbol+offset: no vmlinux.gz in the results directory' "$d/summary.txt"
+# The other two reasons, and a decode that resolves nothing, with a
+# stand-in tree whose decode_stacktrace.sh is told what to do (the real one
+# is run on real kernels by tests/mutants.sh).
+echo 'not an ELF file' | gzip >"$d/vmlinux.gz"
+sed -i "s|^SRC=.*|SRC=$T_OUT/nosuch-tree|" "$d/build.env"
+scripts/judge.sh "$d" >/dev/null 2>&1
+t_true "judge: ... no kernel tree to decode with, and says so" \
+	grep -q "^trace: *first call trace (symbol+offset: no kernel tree with scripts/decode_stacktrace.sh at '$T_OUT/nosuch-tree'" "$d/summary.txt"
+tree=$T_OUT/stand-in-tree
+mkdir -p "$tree/scripts"
+cat >"$tree/scripts/decode_stacktrace.sh" <<'SH'
+#!/bin/sh
+# stand-in: DECODE=cat leaves the trace unresolved
+[ "$DECODE" = cat ] && exec cat
+exec sed 's|+0x[0-9a-f]*/0x[0-9a-f]*$|& (kernel/x.c:1)|'
+SH
+chmod +x "$tree/scripts/decode_stacktrace.sh"
+sed -i "s|^SRC=.*|SRC=$tree|" "$d/build.env"
+DECODE="cat" scripts/judge.sh "$d" >/dev/null 2>&1
+t_true "judge: ... a decode that resolved no frame is not shown as decoded, and says so" \
+	grep -q '^trace: *first call trace (symbol+offset: scripts/decode_stacktrace.sh resolved no frame to file:line' "$d/summary.txt"
+scripts/judge.sh "$d" >/dev/null 2>&1
+t_true "judge: ... one that resolved frames is shown decoded" bash -c "
+	grep -q '^trace: *first call trace, decoded by scripts/decode_stacktrace.sh' '$d/summary.txt' &&
+	grep -q '^  .*move_queued_task+0x55/0x180 (kernel/x.c:1)' '$d/summary.txt'"
+echo 'garbage' >"$d/vmlinux.gz"
+scripts/judge.sh "$d" >/dev/null 2>&1
+t_true "judge: ... a vmlinux.gz that does not unpack, and says so" \
+	grep -q "^trace: *first call trace (symbol+offset: $d/vmlinux.gz does not unpack" "$d/summary.txt"
 t_expect "judge: a directory that is not a run is an error" 4 'is not a finished run' \
 	scripts/judge.sh "$T_OUT"
 t_expect "make judge without RUN says what it needs" 2 'RUN=results/<dir> or RUN=all is needed' make -s judge
