@@ -372,8 +372,10 @@ build_dir() { printf '%s/build/%s-%s\n' "$CACHE_DIR" "$(source_id)" "$KCONFIG"; 
 
 # build_id: 12 hex digits naming exactly what a kernel is built from: the
 # source's content, every patch (series and extra, content and order) and
-# the config.
+# the config.  SHS_PIN_BUILD_ID, set by `make soak` for its runs, pins the
+# kernel built when the soak started, whatever is edited meanwhile.
 build_id() {
+	[ -z "${SHS_PIN_BUILD_ID:-}" ] || { printf '%s\n' "$SHS_PIN_BUILD_ID"; return 0; }
 	{
 		source_content_id
 		local p
@@ -409,7 +411,9 @@ kernel_release() {
 # initramfs_id: 12 hex digits naming what goes into the guest's initramfs:
 # every file of initramfs/, the packer, busybox and the compiler.  The
 # archive carries it in /shs-initramfs-id and the init prints it.
+# SHS_PIN_INITRAMFS_ID pins it as SHS_PIN_BUILD_ID does the kernel.
 initramfs_id() {
+	[ -z "${SHS_PIN_INITRAMFS_ID:-}" ] || { printf '%s\n' "$SHS_PIN_INITRAMFS_ID"; return 0; }
 	{
 		local f
 		for f in "$SHS_TOP"/initramfs/* "$SHS_TOP/scripts/initramfs.sh"; do

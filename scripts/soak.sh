@@ -94,6 +94,7 @@ job() {
 	(cd "$SHS_TOP" && env SCENARIO="$scen" DRIVER="$drv" SEED="$seed" \
 		RESULTS_DIR="$rdir" DURATION="$DURATION" COVER_EXTEND="$COVER_EXTEND" CPUS="$CPUS" KCONFIG="$KCONFIG" \
 		EXTRA_PATCHES="$EXTRA_PATCHES" INJECT="$INJECT" ACCEL="$ACCEL" \
+		SHS_PIN_BUILD_ID="${SHS_PIN_BUILD_ID:-}" SHS_PIN_INITRAMFS_ID="${SHS_PIN_INITRAMFS_ID:-}" \
 		bash -c "$SOAK_RUN_CMD") >"$rdir/run.log" 2>&1 </dev/null || rc=$?
 	printf 'end=%s\nrc=%s\n' "$(date +%s)" "$rc" >>"$rdir/job.txt"
 	res=$(find "$rdir" -mindepth 1 -maxdepth 1 -type d -name '2*' | sort | tail -n1)
@@ -219,14 +220,20 @@ make_soak_dir() {
 	info "soak: $SOAK_DIR"
 }
 
-# write_env FILE HOST EXTRA: the settings a job reads (scripts/soak.sh --job).
+# write_env FILE HOST EXTRA [INITRAMFS_ID]: the settings a job reads
+# (scripts/soak.sh --job).  Every run boots the kernel (and, here, the
+# initramfs) built when the soak started, even if the clone is edited
+# meanwhile: their ids are pinned.  A remote host builds its own
+# initramfs (its busybox and gcc may differ), so only the kernel's id,
+# checked equal, is pinned there.
 write_env() {
 	{
 		printf '# SPDX-License-Identifier: GPL-2.0\n# written by scripts/soak.sh\n'
 		printf '%s=%q\n' DURATION "$DURATION" COVER_EXTEND "$COVER_EXTEND" CPUS "$CPUS" KCONFIG "$KCONFIG" \
 			EXTRA_PATCHES "$3" INJECT "$INJECT" ACCEL "$ACCEL" \
 			SOAK_RUN_CMD "$SOAK_RUN_CMD" SOAK_STOP "$SOAK_STOP" \
-			SOAK_DEADLINE "$DEADLINE" SOAK_KEEP_INITRD "$SOAK_KEEP_INITRD" SOAK_HOST "$2"
+			SOAK_DEADLINE "$DEADLINE" SOAK_KEEP_INITRD "$SOAK_KEEP_INITRD" SOAK_HOST "$2" \
+			SHS_PIN_BUILD_ID "$(build_id)" SHS_PIN_INITRAMFS_ID "${4:-}"
 	} >"$1"
 }
 
@@ -254,7 +261,7 @@ prepare_local() {
 	(cd "$SHS_TOP" && bash -c "$SOAK_BUILD_CMD") >"$SOAK_DIR/prepare-local.log" 2>&1 </dev/null ||
 		die "local build failed; see $SOAK_DIR/prepare-local.log"
 	SLOTS=${SOAK_JOBS:-$(soak_default_jobs "$(nproc)" "$CPUS")}
-	write_env "$SOAK_DIR/soak.env" "$(hostname)" "$EXTRA_PATCHES"
+	write_env "$SOAK_DIR/soak.env" "$(hostname)" "$EXTRA_PATCHES" "$(initramfs_id)"
 	info "local: built $(kernel_release) in $((SECONDS - t0)) s; $SLOTS job(s) at once ($(nproc) cores, CPUS=$CPUS)"
 	echo "local: $(kernel_release), $SLOTS jobs, $(nproc) cores" >>"$SOAK_DIR/hosts.txt"
 }

@@ -184,6 +184,12 @@ jq_is "soak: report groups the two bugs, two occurrences each" "$SOAK_OUT/soak.j
 	'[.groups[] | "\(.count) \(.signature)"] | join("; ")' \
 	"2 HANG INFO: shs-watch: cpuN hotplug stuck at state 235 (target 236) for more than N seconds; 2 FAIL WARNING in set_task_cpu (kernel/sched/core.c)"
 t_true "soak: soak.md, soak.json, soak.svg written" test -s "$SOAK_OUT/soak.md" -a -s "$SOAK_OUT/soak.svg"
+t_true "soak: every run boots what was built at the start: kernel and initramfs ids pinned in soak.env" \
+	bash -c "source scripts/lib.sh && grep -qx \"SHS_PIN_BUILD_ID=\$(build_id)\" '$SOAK_OUT/soak.env' &&
+		grep -qx \"SHS_PIN_INITRAMFS_ID=\$(initramfs_id)\" '$SOAK_OUT/soak.env'"
+t_true "  ... and a pinned id is the one used, whatever the sources say now" \
+	bash -c "source scripts/lib.sh && SHS_PIN_BUILD_ID=0123456789ab SHS_PIN_INITRAMFS_ID=ba9876543210 &&
+		[ \"\$(image_dir) \$(initramfs_path)\" = \"\$CACHE_DIR/images/0123456789ab \$CACHE_DIR/initramfs/ba9876543210.cpio.gz\" ]"
 first_soak=$SOAK_OUT
 
 # make reverts: the matrix, through the soak engine, with the stand-ins.
