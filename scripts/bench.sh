@@ -46,6 +46,10 @@ EOT
 }
 
 QUICK=0
+# The arms of a benchmark boot, in the order initramfs/shs-bench runs them:
+# hotplug-driver at SCHED_FIFO 90 (as the scenarios run it) and at
+# SCHED_OTHER (the others' policy), the selftest's shell loop, torture_onoff.
+BENCH_ARMS="shs shs-cfs shell rcutorture"
 OUT=
 TSV=
 FAILED=0
@@ -192,13 +196,15 @@ bench_boot() {
 	rec boot "host_stress_s_$kc-$rep" "$(sed -n 's/^host_stress_s=//p' "$res/timing.txt")" s
 	t=$(sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/\1/p' "$res/console.log" | head -n1)
 	rec boot "kernel_init_s_$kc-$rep" "$t" s
-	log=$res/guest.log
-	for d in shs shell rcutorture; do
+	for d in $BENCH_ARMS; do
 		case $d in
-		shs) prog=hotplug-driver ;;
+		shs | shs-cfs) prog=hotplug-driver ;;
 		shell) prog=hotplug-shell ;;
 		rcutorture) prog=hotplug-rcutorture ;;
 		esac
+		# Each arm's lines follow its "# shs-bench: arm" line.
+		log=$OUT/logs/arm-$kc-$rep-$d.log
+		awk -v a="$d" '/^# shs-bench: arm / { on = ($4 == a); next } on' "$res/guest.log" >"$log"
 		rec hotplug "${kc}_${d}_ops_$rep" "$(field "$log" "# $prog: ops=" ops)"
 		rec hotplug "${kc}_${d}_ops_per_s_$rep" "$(field "$log" "# $prog: ops=" ops_per_s)" ops/s
 		for k in offline online; do
@@ -209,6 +215,7 @@ bench_boot() {
 		done
 		grep -F "# $prog: lat " "$log" | awk '{ print $4, $5, $6 }' >"$OUT/lat-$kc-$rep-$d.dat" || true
 	done
+	log=$OUT/logs/arm-$kc-$rep-shell.log
 	rec hotplug "${kc}_shell_clock_overhead_us_$rep" \
 		"$(field "$log" "# hotplug-shell: cpus=" clock_overhead_us)" us
 }
@@ -239,7 +246,7 @@ section_hotplug() {
 		fi
 	done
 	for kc in debug noinject; do
-		for d in shs shell rcutorture; do
+		for d in $BENCH_ARMS; do
 			rec hotplug "${kc}_${d}_ops_per_s" "$(med hotplug "${kc}_${d}_ops_per_s")" ops/s
 			for k in offline online; do
 				for q in p50 p99 max mean; do
@@ -319,10 +326,70 @@ section_detect() {
 	done
 }
 
+# loaded_run KCONFIG REP SEED: one run of the default scenario with the
+# injection off; records hotplug ops/s and the loads' execs/s and
+# sched_setaffinity()/s.
+loaded_run() {
+	local kc=$1 rep=$2 seed=$3 log res g secs
+
+	step "option: $kc kernel under load, run $rep (mixed, injection off, $LOADED_S s)"
+	log=$OUT/logs/loaded-$kc-$rep.log
+	KCONFIG=$kc SCENARIO=mixed DURATION=$LOADED_S SEED=$seed INJECT=0 DRIVER=shs \
+		scripts/run.sh >"$log" 2>&1 || true
+	res=$(sed -n 's/^results: *//p' "$log" | tail -n1)
+	[ -n "$res" ] && [ -f "$res/verdict" ] || die "the $kc loaded run left no results (see $log)"
+	rec run "loaded-$kc-$rep" "$res"
+	if [ "$(cut -d' ' -f1 "$res/verdict")" != PASS ]; then
+		info "  $kc loaded run $rep: $(cat "$res/verdict") ($res)"
+		FAILED=1
+		return 0
+	fi
+	g=$res/guest.log
+	secs=$(field "$g" "# hotplug-driver: ops=" elapsed_ms)
+	rec option "${kc}_loaded_ops_per_s_$rep" "$(field "$g" "# hotplug-driver: ops=" ops_per_s)" ops/s
+	rec option "${kc}_loaded_execs_per_s_$rep" "$(sed -n 's/^# exec-storm: worker [0-9]*: execs=\([0-9]*\) .*/\1/p' "$g" |
+		awk -v ms="$secs" '{ n += $1 } END { if (NR && ms > 0) printf "%.1f", n * 1000 / ms }')" execs/s
+	rec option "${kc}_loaded_setaffinity_per_s_$rep" "$(sed -n 's/^# affinity-storm: worker [0-9]*: setaffinity=\([0-9]*\) .*/\1/p' "$g" |
+		awk -v ms="$secs" '{ n += $1 } END { if (NR && ms > 0) printf "%.1f", n * 1000 / ms }')" calls/s
+}
+
+# The option's cost: with no load (section 3's hotplug-driver figures,
+# where the hooks are never reached), and under the default scenario's
+# load with the injection switched off, where every hook runs and finds it
+# off, against the noinject kernel that has no hooks.  Same seed for both
+# kernels in each pair; the kernel booted first alternates.
 section_option() {
+	local reps r seed kc m
+
 	rec option debug_off_ops_per_s "$(val hotplug debug_shs_ops_per_s)" ops/s
 	rec option noinject_ops_per_s "$(val hotplug noinject_shs_ops_per_s)" ops/s
 	rec option ratio "$(ratio "$(val hotplug debug_shs_ops_per_s)" "$(val hotplug noinject_shs_ops_per_s)")"
+	reps=$((QUICK ? 1 : 3))
+	LOADED_S=$((QUICK ? 20 : 60))
+	rec option loaded_duration_s "$LOADED_S" s
+	for kc in debug noinject; do
+		step "option: bringing the $kc kernel up to date"
+		KCONFIG=$kc timed m scripts/kernel.sh
+	done
+	for r in $(seq "$reps"); do
+		seed=$(( $(date +%s%N) % 4294967296 ))
+		rec option "loaded_seed_$r" "$seed"
+		if [ $((r % 2)) = 1 ]; then
+			loaded_run debug "$r" "$seed"
+			loaded_run noinject "$r" "$seed"
+		else
+			loaded_run noinject "$r" "$seed"
+			loaded_run debug "$r" "$seed"
+		fi
+	done
+	for kc in debug noinject; do
+		for m in ops execs setaffinity; do
+			rec option "${kc}_loaded_${m}_per_s" "$(med option "${kc}_loaded_${m}_per_s")"
+		done
+	done
+	for m in ops execs setaffinity; do
+		rec option "loaded_${m}_ratio" "$(ratio "$(val option "debug_loaded_${m}_per_s")" "$(val option "noinject_loaded_${m}_per_s")")"
+	done
 }
 
 # to_json: bench.tsv as JSON: {"section": {"name": value or "string"}}.

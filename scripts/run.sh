@@ -68,8 +68,8 @@ DRIVER=$DRIVER ACCEL=$ACCEL and writes a results directory under
 $RESULTS_DIR.  With injection, the shs driver goes on for up to
 COVER_EXTEND s (default: DURATION) past DURATION while a window the
 scenario requires is still uncrossed.  With BENCH_OPS=N the guest
-instead times N hotplug operations with each driver in turn ($DRIVERS),
-each for at most DURATION s, with no load.
+instead times N hotplug operations with each driver in turn ($DRIVERS,
+and shs again at SCHED_OTHER), each for at most DURATION s, with no load.
 Exit status: 0 PASS, 1 FAIL, 2 HANG, 3 BOOT-FAILED, 4 error, 5 UNCOVERED.
 EOT
 }
@@ -312,7 +312,7 @@ boot() {
 	accel_args=(-accel "tcg,thread=multi")
 	[ "$accel" = tcg ] || accel_args=(-accel kvm -cpu host)
 	total=$((BOOT_TIMEOUT + DURATION + COVER_EXTEND_USED + 120))
-	[ "$BENCH_OPS" = 0 ] || total=$((BOOT_TIMEOUT + 3 * DURATION + 120))
+	[ "$BENCH_OPS" = 0 ] || total=$((BOOT_TIMEOUT + 4 * DURATION + 120))	# four arms
 	QEMU_CMD=(timeout -k 10 "$total" "$QEMU" "${accel_args[@]}"
 		-smp "$CPUS" -m "$QEMU_MEM" -nodefaults -display none -no-reboot
 		-kernel "$RES/bzImage" -initrd "$RES/initrd.cpio.gz" -append "$CMDLINE"

@@ -3,10 +3,11 @@
 #
 # The benchmark cannot rot: run `scripts/bench.sh --quick` (what `make
 # bench-quick` runs) and check that every section produced real numbers:
-# build times, boot times, a throughput and latencies for each of the three
-# hotplug drivers, a verdict for the mutant with both drivers (ours must
-# catch it), a passing control, the option-cost ratio, valid JSON and a
-# generated BENCHMARKS.md with no figure missing.
+# build times, boot times, a throughput and latencies for each of the four
+# arms (our driver at SCHED_FIFO and at SCHED_OTHER, the shell loop,
+# torture_onoff), a verdict for the mutant with both drivers (ours must
+# catch it), a passing control, the option's cost with no load and under
+# load, valid JSON and a generated BENCHMARKS.md with no figure missing.
 #
 # Usage: tests/bench.sh
 
@@ -39,7 +40,7 @@ for n in host_init_median_s host_stress_median_s kernel_init_median_s; do
 	t_true "boot: $n is a time ($(v boot $n))" positive "$(v boot $n)"
 done
 for k in debug noinject; do
-	for d in shs shell rcutorture; do
+	for d in shs shs-cfs shell rcutorture; do
 		t_true "hotplug: $k kernel, $d driver: ops/s ($(v hotplug ${k}_${d}_ops_per_s))" \
 			positive "$(v hotplug ${k}_${d}_ops_per_s)"
 		t_true "hotplug: $k kernel, $d driver: mean offline latency ($(v hotplug ${k}_${d}_offline_mean_us) us)" \
@@ -47,6 +48,12 @@ for k in debug noinject; do
 	done
 	t_true "hotplug: $k kernel: ours did the planned operations ($(v hotplug ${k}_shs_ops_1)/$(v meta bench_ops))" \
 		test "$(v hotplug ${k}_shs_ops_1)" = "$(v meta bench_ops)"
+	t_true "hotplug: $k kernel: ... at SCHED_OTHER too ($(v hotplug ${k}_shs-cfs_ops_1)/$(v meta bench_ops))" \
+		test "$(v hotplug ${k}_shs-cfs_ops_1)" = "$(v meta bench_ops)"
+	for m in ops execs setaffinity; do
+		t_true "option: $k kernel under load: $m/s ($(v option ${k}_loaded_${m}_per_s))" \
+			positive "$(v option ${k}_loaded_${m}_per_s)"
+	done
 done
 m=$(basename "$(quick_mutant)" .patch)
 t_true "detect: hotplug-driver caught $m ($(v detect ${m}_shs_verdict) after $(v detect ${m}_shs_seconds) s)" \
@@ -59,6 +66,9 @@ s=$(v detect ${m}_scenario)
 t_true "detect: torture_onoff on the series alone reports no bug in $s ($(v detect control-${s}_rcutorture_verdict))" \
 	bash -c '[[ "$1" =~ ^(PASS|UNCOVERED)$ ]]' _ "$(v detect control-${s}_rcutorture_verdict)"
 t_true "option: cost ratio computed ($(v option ratio))" positive "$(v option ratio)"
+t_true "option: ... and under load ($(v option loaded_ops_ratio), $(v option loaded_execs_ratio), $(v option loaded_setaffinity_ratio))" \
+	bash -c 'for r; do awk -v x="$r" "BEGIN { exit !(x ~ /^[0-9.]+\$/ && x > 0) }" || exit 1; done' _ \
+	"$(v option loaded_ops_ratio)" "$(v option loaded_execs_ratio)" "$(v option loaded_setaffinity_ratio)"
 t_expect "bench.json is valid JSON" 0 '' jq empty "$out/bench.json"
 # torture_onoff keeps no percentiles: its row may say n/a, no other may.
 t_true "BENCHMARKS.md generated, no figure missing" \
