@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include "shs.h"
 
 #define PRIO		99	/* above every load and the hotplug driver */
@@ -15,6 +16,7 @@
 #define SCHED_DEBUG	"/sys/kernel/debug/sched/debug"
 #define SYSRQ_KEYS	"wlt"	/* blocked tasks, all CPUs, all tasks */
 #define HUNG_TASK_S	"/proc/sys/kernel/hung_task_timeout_secs"
+#define BACKUP_S	10	/* the SCHED_OTHER backup's extra wait */
 
 /*
  * The kernel's own hang detectors, as printed.  Matching one of them is what
@@ -46,8 +48,11 @@ static void usage(void)
 "  runqueue that never throttles its RT tasks starves them, and starves a\n"
 "  console_lock holder, so that nothing reaches the console.  It ends the\n"
 "  guest with a sysrq crash, whose panic flushes the log past a stuck\n"
-"  console_lock (unless --no-exit).\n",
-		PRIO, RCU_WAIT_S, SYSRQ_KEYS);
+"  console_lock (unless --no-exit).  A SCHED_OTHER copy of it watches too\n"
+"  and dumps %d s later if the SCHED_FIFO one has not begun: RT throttling\n"
+"  that is never lifted (the RT period timer stranded on a dead CPU) stops\n"
+"  every RT task, this one included, while CFS runs on.\n",
+		PRIO, RCU_WAIT_S, SYSRQ_KEYS, BACKUP_S);
 	exit(2);
 }
 
@@ -181,12 +186,25 @@ static void sysrq(char key)
 	sleep(1);	/* the console drains before the next one */
 }
 
-static void dump(const char *reason)
+/* Shared by the two watchers: set by whichever begins to dump. */
+static volatile int *dumping;
+
+/* Returns 0, doing nothing, if the other watcher began first. */
+static int dump(const char *reason, int backup)
 {
 	char rcu[8];
 	const char *k;
 
-	printf("SHS-HANG-DUMP begin: %s\n", reason);
+	if (__sync_lock_test_and_set(dumping, 1))
+		return 0;
+	if (backup) {
+		diag("the SCHED_FIFO watcher has not dumped within %d s: the backup dumps", BACKUP_S);
+		/* Its own finding reaches the console only now. */
+		if (strstr(reason, "INFO: shs-watch: "))
+			printf("%s\n", reason);
+	}
+	printf("SHS-HANG-DUMP begin: %s%s\n", reason,
+	       backup ? " (by the SCHED_OTHER backup watcher)" : "");
 	dump_cpus();
 	dump_stuck();
 	dump_file(SCHED_DEBUG, "# sched-debug: ");
@@ -196,6 +214,7 @@ static void dump(const char *reason)
 	if (rcu[0] == 'Y')
 		sysrq('y');
 	printf("SHS-HANG-DUMP end\n");
+	return 1;
 }
 
 #define MAX_CPUS	64
@@ -295,7 +314,8 @@ int main(int argc, char **argv)
 	struct sched_param sp = { .sched_priority = PRIO };
 	char reason[256] = "", hung[32];
 	unsigned long stuck_s = 0;
-	int fd, o, no_exit = 0;
+	int fd, o, no_exit = 0, backup;
+	pid_t rt_pid;
 
 	shs_prog = "shs-watch";
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -308,9 +328,20 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	dumping = mmap(NULL, sizeof(*dumping), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (dumping == MAP_FAILED)
+		die_errno("mmap");
+	rt_pid = getpid();
+	backup = fork();
+	if (backup < 0)
+		die_errno("fork the backup watcher");
+	backup = !backup;
+	if (backup && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != rt_pid))
+		_exit(0);	/* the SCHED_FIFO watcher is gone: so are we */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		die_errno("mlockall");
-	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+	if (!backup && sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
 		die_errno("sched_setscheduler(SCHED_FIFO, %d)", PRIO);
 	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
@@ -322,7 +353,8 @@ int main(int argc, char **argv)
 		die_errno("write 0 to /proc/sys/kernel/hung_task_panic");
 	if (put("/proc/sys/kernel/sysrq", "1"))
 		die_errno("write 1 to /proc/sys/kernel/sysrq");
-	diag("watching for hangs (hung_task_panic off until a dump is done)");
+	if (!backup)
+		diag("watching for hangs (hung_task_panic off until a dump is done)");
 	while (!reason[0]) {
 		/* The scenario may change the threshold after we start. */
 		if (!stuck_s) {
@@ -332,7 +364,8 @@ int main(int argc, char **argv)
 			o = (int)stuck_s;
 		}
 		if (o > 0 && hotplug_stuck((unsigned long)o, reason, sizeof(reason))) {
-			printf("%s\n", reason);
+			if (!backup)
+				printf("%s\n", reason);
 			break;
 		}
 		next_trigger(fd, 1000, NULL, reason, sizeof(reason));
@@ -347,13 +380,21 @@ int main(int argc, char **argv)
 		char rcu[256] = "";
 		uint64_t end = now_ns() + RCU_WAIT_S * 1000000000ULL;
 
-		diag("waiting up to %d s for an RCU stall report", RCU_WAIT_S);
+		if (!backup)
+			diag("waiting up to %d s for an RCU stall report", RCU_WAIT_S);
 		while (!rcu[0] && now_ns() < end)
 			next_trigger(fd, 1000, "rcu: INFO: ", rcu, sizeof(rcu));
-		diag("%s", rcu[0] ? "RCU reported a stall" : "no RCU stall report");
+		if (!backup)
+			diag("%s", rcu[0] ? "RCU reported a stall" : "no RCU stall report");
 	}
 	sleep(SETTLE_S);
-	dump(reason);
+	if (backup) {
+		/* Only if the SCHED_FIFO watcher could not run by now. */
+		sleep(BACKUP_S);
+	}
+	if (!dump(reason, backup))
+		for (;;)
+			pause();	/* the other one dumps and ends the guest */
 	put("/proc/sys/kernel/hung_task_panic", "1");
 	if (no_exit)
 		return KSFT_PASS;

@@ -12,7 +12,9 @@
 #                booted kernel or initramfs that is not the one built
 #   HANG         no console progress for HANG_TIMEOUT s, the run's time limit
 #                ran out, or the kernel's own hang detectors fired, with no
-#                warning or bug on the console before it
+#                warning or bug on the console before it (the run ends when
+#                the guest's watcher has dumped the evidence, or
+#                DUMP_TIMEOUT s after the report if it could not)
 #   BOOT-FAILED  the kernel ran but the init never reported in (print the
 #                last console lines)
 #   ERROR        QEMU ended on its own error or a signal before the kernel
@@ -42,6 +44,11 @@ source "$(dirname "$0")/judge.sh"
 
 HANG_TIMEOUT=${HANG_TIMEOUT:-90}	# seconds without console output
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}	# seconds to reach the init
+# Seconds from the kernel's first hang report to the guest watcher's dump
+# (shs-watch waits up to 25 s for RCU's own report, then dumps at once).
+DUMP_TIMEOUT=${DUMP_TIMEOUT:-60}
+# The kernel's hang reports, as shs-watch matches them.
+HANG_REPORTS='blocked for more than|rcu: INFO: |BUG: soft lockup|BUG: workqueue lockup|Watchdog detected hard LOCKUP'
 QEMU_MEM=${QEMU_MEM:-512}
 QEMU=${QEMU:-qemu-system-x86_64}
 INITRAMFS=${INITRAMFS:-}	# boot this initramfs instead of the built one
@@ -235,7 +242,7 @@ host_s() { awk -v a="$QEMU_T0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b -
 # watchdog firing.
 watch_qemu() {
 	local accel=$1 log=$RES/console.log last_size=0 last_change shown=0 size now
-	local start booted=0 stressed=0 output=0
+	local start booted=0 stressed=0 output=0 reported=
 
 	start=$(date +%s)
 	last_change=$start
@@ -263,6 +270,17 @@ watch_qemu() {
 				stressed=1
 				echo "host_stress_s=$(host_s)" >>"$RES/timing.txt"
 			fi
+			if [ -z "$reported" ] && grep -qE "$HANG_REPORTS" "$log"; then
+				reported=$now
+			fi
+		fi
+		# The verdict is the report's; the dump is evidence.  A watcher
+		# that cannot run (an RT task throttled for good, say) must not
+		# keep the run going until the kernel falls silent.
+		if [ -n "$reported" ] && [ $((now - reported)) -ge "$DUMP_TIMEOUT" ] &&
+			! grep -q 'SHS-HANG-DUMP begin' "$log"; then
+			WATCHDOG="the guest's hang watcher did not dump within $DUMP_TIMEOUT s of the kernel's hang report"
+			break
 		fi
 		if [ "$accel" = kvm ] && [ "$output" = 0 ] && [ $((now - start)) -ge "$OUT_BOUND" ]; then
 			KVM_FAILED="under KVM the guest printed nothing in $OUT_BOUND s"
@@ -367,6 +385,7 @@ main() {
 	check_settings
 	check_uint HANG_TIMEOUT "$HANG_TIMEOUT" 10 3600
 	check_uint BOOT_TIMEOUT "$BOOT_TIMEOUT" 10 3600
+	check_uint DUMP_TIMEOUT "$DUMP_TIMEOUT" 10 3600
 	[ -z "$MIN_OPS" ] || check_uint MIN_OPS "$MIN_OPS" 0 1000000
 	[ -z "$KVM_OUTPUT_BOUND" ] || check_uint KVM_OUTPUT_BOUND "$KVM_OUTPUT_BOUND" 1 3600
 	[ -z "$KVM_INIT_BOUND" ] || check_uint KVM_INIT_BOUND "$KVM_INIT_BOUND" 1 3600

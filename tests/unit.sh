@@ -509,6 +509,15 @@ t_expect "run.sh: a WARNING, then a hang: FAIL at the WARNING, the hang named af
 	env ACCEL=tcg HANG_TIMEOUT=10 \
 	FAKE_LINES="$booted"$'\n[ 3.0] WARNING: CPU: 1 PID: 9 at x.c:1 f+0x0/0x1\n[ 15.0] INFO: task a:7 blocked for more than 10 seconds.' \
 	scripts/run.sh
+t_expect "run.sh: a hang report and no dump from the guest's watcher: HANG, ended after DUMP_TIMEOUT, not HANG_TIMEOUT" 2 \
+	'verdict: +HANG INFO: task kworker/0:1:11 blocked for more than 10 seconds' \
+	env ACCEL=tcg HANG_TIMEOUT=60 DUMP_TIMEOUT=10 \
+	FAKE_LINES="$booted"$'\n[ 21.2] INFO: task kworker/0:1:11 blocked for more than 10 seconds.' \
+	scripts/run.sh
+t_true "  ... and says why it ended the run" grep -qx "watchdog=the guest's hang watcher did not dump within 10 s of the kernel's hang report" \
+	"$(readlink -f "$RESULTS_DIR/latest")/timing.txt"
+t_expect "run.sh: DUMP_TIMEOUT must be a number" 4 "DUMP_TIMEOUT='x' is not a whole number" \
+	env DUMP_TIMEOUT=x scripts/run.sh --check
 t_expect "run.sh: a WARNING, then silence: FAIL at the WARNING, the silence named after it" 1 \
 	'verdict: +FAIL console: warning: WARNING: CPU: 1 PID: 9 at x.c:1 f\+0x0/0x1 \(then: no console output for 10 s\)' \
 	env ACCEL=tcg HANG_TIMEOUT=10 \
