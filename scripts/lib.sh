@@ -48,8 +48,8 @@ SCENARIOS=${SCENARIOS% }
 # patches/sched-debug-add-hotplug-race-window-injection.patch; tests/unit.sh
 # keeps these lists equal to the patch's).
 LOADS="exec-storm affinity-storm rt-hogs rt-chase"
-INJECT_POINTS="exec_select exec_stop stop_queue migrate cpu_dead stop_drain stop_cpus"
-INJECT_CHECKS="exec_select.inactive exec_stop.refused stop_queue.enoent migrate.refused cpu_dead.rt_throttled stop_drain.drained stop_cpus.drained drain.unwidened exec_select.inactive_unwidened stop_queue.enoent_unwidened migrate.refused_unwidened"
+INJECT_POINTS="exec_select exec_stop stop_queue migrate cpu_dead stop_drain stop_cpus rt_timer"
+INJECT_CHECKS="exec_select.inactive exec_stop.refused stop_queue.enoent migrate.refused cpu_dead.rt_throttled stop_drain.drained stop_cpus.drained drain.unwidened exec_select.inactive_unwidened stop_queue.enoent_unwidened migrate.refused_unwidened rt_timer.moved rt_timer.there_unwidened rt_timer.stranded"
 # What drives CPU hotplug in the guest: our hotplug-driver, the shell loop
 # of tools/testing/selftests/cpu-hotplug, or rcutorture's torture_onoff.
 DRIVERS="shs shell rcutorture"
