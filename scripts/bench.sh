@@ -181,14 +181,13 @@ bench_boot() {
 	local kc=$1 rep=$2 res d prog log t
 
 	step "hotplug: $kc kernel, boot $rep: $BENCH_OPS operations per driver"
-	KCONFIG=$kc BENCH_OPS=$BENCH_OPS DURATION=$CAP INJECT=0 DRIVER=shs \
-		scripts/run.sh >"$OUT/logs/run-$kc-$rep.log" 2>&1 || true
-	res=$(sed -n 's/^results: *//p' "$OUT/logs/run-$kc-$rep.log" | tail -n1)
-	[ -n "$res" ] && [ -f "$res/verdict" ] ||
+	ab_run "$OUT/logs/run-$kc-$rep.log" KCONFIG="$kc" BENCH_OPS="$BENCH_OPS" DURATION="$CAP" \
+		INJECT=0 DRIVER=shs ||
 		die "the $kc benchmark boot left no results (see $OUT/logs/run-$kc-$rep.log)"
+	res=$AB_RES
 	rec run "$kc-$rep" "$res"
-	if [ "$(cut -d' ' -f1 "$res/verdict")" != PASS ]; then
-		info "  $kc boot $rep: $(cat "$res/verdict") ($res)"
+	if [ "$AB_WORD" != PASS ]; then
+		info "  $kc boot $rep: $AB_VERDICT ($res)"
 		FAILED=1
 		return 0
 	fi
@@ -262,23 +261,19 @@ section_hotplug() {
 	done
 }
 
-# detect_run NAME ARM VAR=value...: one time-to-detect run; ARM names the
-# way hotplug was driven (shs, rcutorture, shs-noinject).
+# detect_run NAME ARM VAR=value...: one time-to-detect run (scripts/lib.sh's
+# ab_run, as tests/mutants.sh makes its runs); ARM names the way hotplug
+# was driven (shs, rcutorture, shs-noinject).
 detect_run() {
-	local name=$1 d=$2 log res v
+	local name=$1 d=$2
 	shift 2
-	log="$OUT/logs/detect-$name-$d.log"
-	env "$@" scripts/run.sh >"$log" 2>&1 || true
-	res=$(sed -n 's/^results: *//p' "$log" | tail -n1)
-	[ -n "$res" ] && [ -f "$res/verdict" ] || die "no results from the $name/$d run (see $log)"
-	v=$(cut -d' ' -f1 "$res/verdict")
-	# A FAIL whose only reason is the coverage test found no bug.
-	! coverage_only "$(cat "$res/verdict")" || v=UNCOVERED
-	rec detect "${name}_${d}_verdict" "$v"
-	rec detect "${name}_${d}_seconds" "$(sed -n 's/^detect_s=//p' "$res/timing.txt")" s
-	rec detect "${name}_${d}_ops" "$(grep -m1 -E '^# hotplug-[a-z]+: ops=' "$res/guest.log" | tr ' ' '\n' | sed -n 's/^ops=//p')"
-	rec detect "${name}_${d}_results" "$res"
-	info "  $name, $d: $(cat "$res/verdict" | cut -c1-100)"
+	ab_run "$OUT/logs/detect-$name-$d.log" "$@" ||
+		die "no results from the $name/$d run (see $OUT/logs/detect-$name-$d.log)"
+	rec detect "${name}_${d}_verdict" "$AB_WORD"
+	rec detect "${name}_${d}_seconds" "$AB_DETECT_S" s
+	rec detect "${name}_${d}_ops" "$AB_OPS"
+	rec detect "${name}_${d}_results" "$AB_RES"
+	info "  $name, $d: $(echo "$AB_VERDICT" | cut -c1-100)"
 }
 
 section_detect() {
@@ -287,23 +282,22 @@ section_detect() {
 	mutants=(tests/mutants/*.patch)
 	[ "$QUICK" = 0 ] || mutants=("$(quick_mutant)")
 	for m in "${mutants[@]}"; do
-		name=$(basename "$m" .patch)
-		scenario=$(mutant_header Scenario "$m")
-		duration=$(mutant_header Duration "$m")
-		inject=$(mutant_header Inject "$m")
-		[ -n "$scenario" ] && [ -n "$duration" ] || die "$m lacks a Scenario: or Duration: header"
+		mutant_spec "$m" || die "$m lacks a Scenario:, Expect: or Duration: header"
+		name=$MUT_NAME scenario=$MUT_SCENARIO duration=$MUT_DURATION inject=$MUT_INJECT
 		[ "$QUICK" = 0 ] || duration=20
 		[[ " $scenarios " == *" $scenario "* ]] || scenarios+=" $scenario"
-		seed=$(( $(date +%s%N) % 4294967296 ))
+		seed=$(new_seed)
 		step "detect: $name (building the series + mutant)"
 		KCONFIG=debug EXTRA_PATCHES=$m timed t scripts/kernel.sh
 		rec detect "${name}_scenario" "$scenario"
 		rec detect "${name}_duration_s" "$duration" s
 		rec detect "${name}_seed" "$seed"
+		# Caught within Duration or not: no coverage extension (see
+		# tests/mutants.sh).
 		for d in shs rcutorture; do
 			step "detect: $name with $d driving hotplug ($scenario, up to $duration s)"
 			detect_run "$name" "$d" KCONFIG=debug EXTRA_PATCHES="$m" SCENARIO="$scenario" \
-				DURATION="$duration" SEED="$seed" INJECT="${inject:-auto}" DRIVER="$d"
+				DURATION="$duration" SEED="$seed" INJECT="$inject" DRIVER="$d" COVER_EXTEND=0
 		done
 		# What the injection adds: the same run, our driver, windows as
 		# narrow as vanilla's.
@@ -334,13 +328,12 @@ loaded_run() {
 
 	step "option: $kc kernel under load, run $rep (mixed, injection off, $LOADED_S s)"
 	log=$OUT/logs/loaded-$kc-$rep.log
-	KCONFIG=$kc SCENARIO=mixed DURATION=$LOADED_S SEED=$seed INJECT=0 DRIVER=shs \
-		scripts/run.sh >"$log" 2>&1 || true
-	res=$(sed -n 's/^results: *//p' "$log" | tail -n1)
-	[ -n "$res" ] && [ -f "$res/verdict" ] || die "the $kc loaded run left no results (see $log)"
+	ab_run "$log" KCONFIG="$kc" SCENARIO=mixed DURATION="$LOADED_S" SEED="$seed" INJECT=0 DRIVER=shs ||
+		die "the $kc loaded run left no results (see $log)"
+	res=$AB_RES
 	rec run "loaded-$kc-$rep" "$res"
-	if [ "$(cut -d' ' -f1 "$res/verdict")" != PASS ]; then
-		info "  $kc loaded run $rep: $(cat "$res/verdict") ($res)"
+	if [ "$AB_WORD" != PASS ]; then
+		info "  $kc loaded run $rep: $AB_VERDICT ($res)"
 		FAILED=1
 		return 0
 	fi
@@ -372,7 +365,7 @@ section_option() {
 		KCONFIG=$kc timed m scripts/kernel.sh
 	done
 	for r in $(seq "$reps"); do
-		seed=$(( $(date +%s%N) % 4294967296 ))
+		seed=$(new_seed)
 		rec option "loaded_seed_$r" "$seed"
 		if [ $((r % 2)) = 1 ]; then
 			loaded_run debug "$r" "$seed"

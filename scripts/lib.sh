@@ -448,6 +448,52 @@ quick_mutant() {
 # of a regression mutant (tests/mutants/*.patch).
 mutant_header() { sed -n "s/^ *$1: *//p" "$2" | head -n1; }
 
+# mutant_spec PATCH: a regression mutant's header, read into MUT_NAME,
+# MUT_SCENARIO, MUT_EXPECT (FAIL and/or HANG), MUT_DURATION (seconds of
+# stress, the detection bound), MUT_INJECT (INJECT for its runs, auto when
+# absent) and MUT_RACE (the race its first line names).  Fails when
+# Scenario:, Expect: or Duration: is missing.  tests/mutants.sh and
+# scripts/bench.sh read mutants only through it.
+mutant_spec() {
+	MUT_NAME=$(basename "$1" .patch)
+	MUT_SCENARIO=$(mutant_header Scenario "$1")
+	MUT_EXPECT=$(mutant_header Expect "$1")
+	MUT_DURATION=$(mutant_header Duration "$1")
+	MUT_INJECT=$(mutant_header Inject "$1")
+	MUT_INJECT=${MUT_INJECT:-auto}
+	MUT_RACE=$(sed -n 's/^Regression mutant for \(\(seed\|finding\) [0-9]* ([0-9]*)[^:]*\):.*/\1/p' "$1")
+	[ -n "$MUT_SCENARIO" ] && [ -n "$MUT_EXPECT" ] && [ -n "$MUT_DURATION" ]
+}
+
+# new_seed: a fresh 32-bit seed for a run (and the runs compared with it).
+new_seed() { echo $(( $(date +%s%N) % 4294967296 )); }
+
+# ab_run LOG VAR=value...: one arm of an A/B comparison, the one
+# implementation tests/mutants.sh and scripts/bench.sh share: scripts/run.sh
+# under the given settings, its output in LOG, then what the run recorded.
+# Sets AB_RES (the results directory), AB_VERDICT (the verdict line),
+# AB_WORD (its first word; UNCOVERED also for the older coverage-only
+# FAIL), AB_DETECT_S (seconds from the stress starting to the first sign of
+# a bug, as run.sh worked it out; empty for a PASS) and AB_OPS (hotplug
+# operations, whichever driver).  The verdict, not run.sh's exit status, is
+# what callers compare; fails only when run.sh left no finished results
+# directory (a setup error, in LOG).
+ab_run() {
+	local log=$1
+	shift
+	AB_RES='' AB_VERDICT='' AB_WORD='' AB_DETECT_S='' AB_OPS=''
+	env "$@" "$SHS_TOP/scripts/run.sh" >"$log" 2>&1 </dev/null || true
+	AB_RES=$(sed -n 's/^results: *//p' "$log" | tail -n1)
+	[ -n "$AB_RES" ] && [ -f "$AB_RES/verdict" ] || return 1
+	AB_VERDICT=$(head -n1 "$AB_RES/verdict")
+	AB_WORD=${AB_VERDICT%% *}
+	! coverage_only "$AB_VERDICT" || AB_WORD=UNCOVERED
+	AB_DETECT_S=$(sed -n 's/^detect_s=//p' "$AB_RES/timing.txt" 2>/dev/null)
+	AB_OPS=$(grep -m1 -E '^# hotplug-[a-z]+: ops=' "$AB_RES/guest.log" 2>/dev/null |
+		tr ' ' '\n' | sed -n 's/^ops=//p')
+	return 0
+}
+
 # coverage_only VERDICT: is VERDICT UNCOVERED (no bug seen, but some
 # widened window was never crossed), in its own word or in the older form
 # "FAIL KTAP: not ok N coverage # ..." of results written before it had

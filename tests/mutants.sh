@@ -5,13 +5,21 @@
 # the series plus the mutant (through EXTRA_PATCHES, as a user would; only
 # the touched files recompile), run the scenario its header names, and
 # require the verdict its header expects; then run the same scenario, with
-# the same seed and length, on the series alone and require PASS.  The
-# verdicts come from the harness's general detection: nothing in
-# scripts/ knows which mutant is applied.
+# the same seed and length, on the series alone and require PASS.  Mutants
+# that share a scenario, length and injection setting share one seed and
+# one clean run: a clean run is the same run whichever mutant it answers.
+# The verdicts come from the harness's general detection: nothing in
+# scripts/ knows which mutant is applied.  The mutant's run has no coverage
+# extension (COVER_EXTEND=0): the claim is "caught within Duration", and a
+# mutant that deletes a check silences that check's counter, so an
+# extension would only add a minute after the bug was caught.  The clean
+# run keeps it, as every user's run does.
 #
 # Mutant headers carry "Scenario:", "Expect:" (FAIL and/or HANG) and
 # "Duration:" (seconds of stress, the detection bound) lines, and may
-# carry "Inject:" (INJECT for both runs; default auto).
+# carry "Inject:" (INJECT for both runs; default auto); scripts/lib.sh's
+# mutant_spec reads them and ab_run makes each run, for this suite and for
+# `make bench` alike.
 #
 # Usage: tests/mutants.sh [MUTANT.patch...]
 
@@ -28,86 +36,88 @@ mutants=("$@")
 [ "${#mutants[@]}" -gt 0 ] || mutants=(tests/mutants/*.patch)
 table=$T_OUT/table
 traces=0
+# One clean run per "scenario duration inject": its seed, the mutants it
+# answers, and (once run) its verdict word, operations and results.
+declare -A seed_of names_of clean_word clean_ops clean_res
+groups=()
+rows=()
 
-
-# boot VAR=value...: one run; sets VERDICT and RES (the verdict, not the
-# exit status, is what is compared).
+# boot VAR=value...: one run (scripts/lib.sh's ab_run), its output kept
+# in this suite's directory.
 boot() {
-	local log="$T_OUT/boot$((T_N + 1)).log"
-	env "$@" scripts/run.sh >"$log" 2>&1 </dev/null
-	VERDICT=$(sed -n 's/^verdict: *//p' "$log" | head -n1)
-	RES=$(sed -n 's/^results: *//p' "$log")
+	ab_run "$T_OUT/boot$((T_N + 1)).log" "$@" || true
 }
 
-# detect_s RES: seconds from the stress starting to the first sign of the
-# bug, as run.sh worked it out (kernel time stamps, or the host's clock for
-# the silence watchdog).
-detect_s() {
-	local v
-	v=$(sed -n 's/^detect_s=//p' "$1/timing.txt" 2>/dev/null)
-	echo "${v:-?}"
-}
-
-printf '| mutant | seed race | expected | observed | detected after | clean run (same seed) |\n' >"$table"
-printf '| --- | --- | --- | --- | --- | --- |\n' >>"$table"
 t_expect "build: the series alone" 0 'built in' scripts/kernel.sh
 t_expect "build: initramfs" 0 'initramfs:' scripts/initramfs.sh
 for m in "${mutants[@]}"; do
-	name=$(basename "$m" .patch)
-	scenario=$(mutant_header Scenario "$m")
-	expect=$(mutant_header Expect "$m")
-	duration=$(mutant_header Duration "$m")
-	inject=$(mutant_header Inject "$m")
-	inject=${inject:-auto}
-	race=$(sed -n 's/^Regression mutant for \(\(seed\|finding\) [0-9]* ([0-9]*)[^:]*\):.*/\1/p' "$m")
-	if [ -z "$scenario" ] || [ -z "$expect" ] || [ -z "$duration" ]; then
-		t_not_ok "$name" "header lacks Scenario:, Expect: or Duration:"
+	if ! mutant_spec "$m"; then
+		t_not_ok "$MUT_NAME" "header lacks Scenario:, Expect: or Duration:"
 		continue
 	fi
-	seed=$(( $(date +%s%N) % 4294967296 ))
+	name=$MUT_NAME scenario=$MUT_SCENARIO expect=$MUT_EXPECT duration=$MUT_DURATION
+	key="$scenario $duration $MUT_INJECT"
+	if [ -z "${seed_of[$key]:-}" ]; then
+		seed_of[$key]=$(new_seed)
+		groups+=("$key")
+	fi
+	names_of[$key]+=" $name"
+	seed=${seed_of[$key]}
 	t_expect "$name: builds on the series (EXTRA_PATCHES)" 0 'built in' \
 		env EXTRA_PATCHES="$m" scripts/kernel.sh
 	n=$(sed -n 's/^FILES_COMPILED=//p' "$(EXTRA_PATCHES=$m build_dir)/.shs-build.env")
-	boot EXTRA_PATCHES="$m" SCENARIO="$scenario" DURATION="$duration" SEED="$seed" INJECT="$inject"
-	got=${VERDICT%% *}
-	det=$(detect_s "$RES")
+	boot EXTRA_PATCHES="$m" SCENARIO="$scenario" DURATION="$duration" SEED="$seed" INJECT="$MUT_INJECT" \
+		COVER_EXTEND=0
+	got=$AB_WORD
+	det=${AB_DETECT_S:-?}
 	# Only a symptom of the bug counts as catching it (see coverage_only).
-	if coverage_only "$VERDICT"; then
+	if [ "$got" = UNCOVERED ]; then
 		t_not_ok "$name: expected $expect within $duration s of $scenario" \
-			"only the coverage test failed; no symptom of the bug ($RES)"
+			"only the coverage test failed; no symptom of the bug ($AB_RES)"
 	elif [ -n "$got" ] && [[ " $expect " == *" $got "* ]]; then
 		t_ok "$name: $got within $duration s of $scenario (after ${det} s; $n files recompiled)"
 	else
-		t_not_ok "$name: expected $expect within $duration s of $scenario" "got: $VERDICT ($RES)"
+		t_not_ok "$name: expected $expect within $duration s of $scenario" "got: ${AB_VERDICT:-no verdict} (${AB_RES:-see $T_OUT})"
 	fi
 	# A hang must come with the evidence (initramfs/shs-watch.c).
 	if [ "$got" = HANG ]; then
 		t_true "$name: the hang came with the watcher's dump (tasks, runqueues, hotplug states)" \
-			bash -c "grep -q 'SHS-HANG-DUMP end' '$RES/console.log' &&
-				grep -q '^# sched-debug: rt_rq\[' '$RES/guest.log' &&
-				grep -q '^# shs-watch: cpu0 hotplug_state=' '$RES/guest.log'"
+			bash -c "grep -q 'SHS-HANG-DUMP end' '$AB_RES/console.log' &&
+				grep -q '^# sched-debug: rt_rq\[' '$AB_RES/guest.log' &&
+				grep -q '^# shs-watch: cpu0 hotplug_state=' '$AB_RES/guest.log'"
 	fi
 	# A trace in the summary of the default (DEBUG_INFO) kernel must come
 	# decoded to file:line (scripts/judge.sh, kernel-config/debug.config).
-	if grep -q '^trace:' "$RES/summary.txt" 2>/dev/null; then
+	if grep -q '^trace:' "$AB_RES/summary.txt" 2>/dev/null; then
 		traces=$((traces + 1))
 		t_true "$name: the summary's first trace is decoded to file:line" \
-			bash -c "grep -q '^trace: *first call trace, decoded by scripts/decode_stacktrace.sh' '$RES/summary.txt' &&
-				grep -Eq '^  .* \\([a-z0-9_/.-]+\\.[chS]:[0-9]+' '$RES/summary.txt'"
+			bash -c "grep -q '^trace: *first call trace, decoded by scripts/decode_stacktrace.sh' '$AB_RES/summary.txt' &&
+				grep -Eq '^  .* \\([a-z0-9_/.-]+\\.[chS]:[0-9]+' '$AB_RES/summary.txt'"
 	fi
-	mres=$RES
-	mverdict=$VERDICT
-	t_expect "$name: back to the series alone" 0 'built in' scripts/kernel.sh
-	boot SCENARIO="$scenario" DURATION="$duration" SEED="$seed" INJECT="$inject"
-	ops=$(sed -n 's/^# hotplug-driver: ops=\([0-9]*\).*/\1/p' "$RES/guest.log")
-	if [ "${VERDICT%% *}" = PASS ]; then
-		t_ok "$name: the series alone passes the same run ($ops hotplug operations)"
+	rows+=("$name|$MUT_RACE|$expect|$(echo "$AB_VERDICT" | cut -c1-70)|$det|${AB_RES##*/}|$key")
+done
+
+# The B half: the series alone, once per group, same seed and length.
+t_expect "back to the series alone" 0 'built in' scripts/kernel.sh
+for key in "${groups[@]}"; do
+	read -r scenario duration inject <<<"$key"
+	boot SCENARIO="$scenario" DURATION="$duration" SEED="${seed_of[$key]}" INJECT="$inject"
+	clean_word[$key]=${AB_WORD:-none} clean_ops[$key]=${AB_OPS:-?} clean_res[$key]=${AB_RES##*/}
+	what="the series alone passes $scenario, $duration s, seed ${seed_of[$key]} (the clean half of${names_of[$key]})"
+	if [ "$AB_WORD" = PASS ]; then
+		t_ok "$what: ${AB_OPS:-?} hotplug operations"
 	else
-		t_not_ok "$name: the series alone passes the same run" "got: $VERDICT ($RES)"
+		t_not_ok "$what" "got: ${AB_VERDICT:-no verdict} (${AB_RES:-see $T_OUT})"
 	fi
+done
+
+printf '| mutant | seed race | expected | observed | detected after | clean run (same seed) |\n' >"$table"
+printf '| --- | --- | --- | --- | --- | --- |\n' >>"$table"
+for r in "${rows[@]}"; do
+	IFS='|' read -r name race expect observed det mres key <<<"$r"
 	printf '| %s | %s | %s | %s | %s s | %s, %s ops |\n' "$name" "$race" "$expect" \
-		"$(echo "$mverdict" | cut -c1-70)" "$det" "${VERDICT%% *}" "${ops:-?}" >>"$table"
-	printf '|  | results | | %s | | %s |\n' "${mres##*/}" "${RES##*/}" >>"$table"
+		"$observed" "$det" "${clean_word[$key]:-not run}" "${clean_ops[$key]:-?}" >>"$table"
+	printf '|  | results | | %s | | %s |\n' "$mres" "${clean_res[$key]:-}" >>"$table"
 done
 # Every bug so far left a call trace; none at all would leave decoding
 # untested.
