@@ -43,6 +43,12 @@ FAKE_RUN=tests/data/soak/fake-run.sh
 FAKE_BUILD=tests/data/soak/fake-build.sh
 FIX=tests/data/soak/runs
 
+# The stand-in build refuses to replace a real initramfs: one test run
+# with the user's CACHE_DIR did, and a real run booted "fake".
+t_expect "stand-in build: never overwrites a real initramfs" 4 'is a real initramfs; set CACHE_DIR' \
+	bash -c 'source scripts/lib.sh && p=$(initramfs_path) && mkdir -p "${p%/*}" && printf "\037\213real" >"$p" &&
+		{ '"$FAKE_BUILD"'; rc=$?; ! echo fake | cmp -s - "$p" && rm -f "$p" && exit $rc; }'
+
 # soak ENV...: a stand-in soak (fake build and run), output in $T_OUT/soak.log;
 # sets SOAK_OUT to its soak directory and SOAK_RC to its exit status.
 soak() {

@@ -17,8 +17,17 @@ FAKE_BUILD_LOG=${FAKE_BUILD_LOG:-$SHS_TOP/.fake-build.log}
 
 [ $# -eq 0 ] || die "no arguments expected"
 b=$(image_dir)
-# Never overwrite a real build: the tests point CACHE_DIR elsewhere.
-[ ! -e "$b/System.map" ] || die "$b holds a real kernel image; set CACHE_DIR to a scratch directory"
+# real FILE: FILE exists and is not one of ours ("fake").
+real() { [ -e "$1" ] && ! echo fake | cmp -s - "$1"; }
+# Never overwrite a real build, kernel or initramfs (the initramfs id does
+# not depend on EXTRA_PATCHES, so a stand-in build of any patch would
+# replace the one real runs boot): the tests point CACHE_DIR elsewhere.
+if [ -e "$b/System.map" ] || real "$b/bzImage"; then
+	die "$b holds a real kernel image; set CACHE_DIR to a scratch directory"
+fi
+if real "$(initramfs_path)"; then
+	die "$(initramfs_path) is a real initramfs; set CACHE_DIR to a scratch directory"
+fi
 release=$KVER-shs-$(build_id)
 mkdir -p "$b" "$(dirname "$(initramfs_path)")"
 printf 'RELEASE=%s\nBUILD_ID=%s\nKCONFIG=%s\n' "$release" "$(build_id)" "$KCONFIG" >"$b/build.env"
