@@ -175,22 +175,30 @@ section_build() {
 	done
 }
 
+# pass_run WHAT KEY LOG VAR=value...: a measuring run, which must PASS
+# (scripts/lib.sh's ab_run; its output in LOG), recorded as KEY.  Fails,
+# and marks the benchmark failed, when it did not pass: a figure from a
+# run that found a bug measures the bug.
+pass_run() {
+	local what=$1 key=$2 log=$3
+	shift 3
+	ab_run "$log" "$@" || die "the $what left no results (see $log)"
+	rec run "$key" "$AB_RES"
+	[ "$AB_WORD" != PASS ] || return 0
+	info "  $what: $AB_VERDICT ($AB_RES)"
+	FAILED=1
+	return 1
+}
+
 # bench_boot KCONFIG REP: one benchmark boot (section 3) of a kernel;
 # records its boot times, per-driver figures and latency series.
 bench_boot() {
 	local kc=$1 rep=$2 res d prog log t
 
 	step "hotplug: $kc kernel, boot $rep: $BENCH_OPS operations per driver"
-	ab_run "$OUT/logs/run-$kc-$rep.log" KCONFIG="$kc" BENCH_OPS="$BENCH_OPS" DURATION="$CAP" \
-		INJECT=0 DRIVER=shs ||
-		die "the $kc benchmark boot left no results (see $OUT/logs/run-$kc-$rep.log)"
+	pass_run "$kc benchmark boot $rep" "$kc-$rep" "$OUT/logs/run-$kc-$rep.log" \
+		KCONFIG="$kc" BENCH_OPS="$BENCH_OPS" DURATION="$CAP" INJECT=0 DRIVER=shs || return 0
 	res=$AB_RES
-	rec run "$kc-$rep" "$res"
-	if [ "$AB_WORD" != PASS ]; then
-		info "  $kc boot $rep: $AB_VERDICT ($res)"
-		FAILED=1
-		return 0
-	fi
 	rec boot "host_init_s_$kc-$rep" "$(sed -n 's/^host_booted_s=//p' "$res/timing.txt")" s
 	rec boot "host_stress_s_$kc-$rep" "$(sed -n 's/^host_stress_s=//p' "$res/timing.txt")" s
 	t=$(sed -n 's/^\[ *\([0-9.]*\)\] SHS-BOOTED.*/\1/p' "$res/console.log" | head -n1)
@@ -328,15 +336,9 @@ loaded_run() {
 
 	step "option: $kc kernel under load, run $rep (mixed, injection off, $LOADED_S s)"
 	log=$OUT/logs/loaded-$kc-$rep.log
-	ab_run "$log" KCONFIG="$kc" SCENARIO=mixed DURATION="$LOADED_S" SEED="$seed" INJECT=0 DRIVER=shs ||
-		die "the $kc loaded run left no results (see $log)"
+	pass_run "$kc loaded run $rep" "loaded-$kc-$rep" "$log" \
+		KCONFIG="$kc" SCENARIO=mixed DURATION="$LOADED_S" SEED="$seed" INJECT=0 DRIVER=shs || return 0
 	res=$AB_RES
-	rec run "loaded-$kc-$rep" "$res"
-	if [ "$AB_WORD" != PASS ]; then
-		info "  $kc loaded run $rep: $AB_VERDICT ($res)"
-		FAILED=1
-		return 0
-	fi
 	g=$res/guest.log
 	secs=$(field "$g" "# hotplug-driver: ops=" elapsed_ms)
 	rec option "${kc}_loaded_ops_per_s_$rep" "$(field "$g" "# hotplug-driver: ops=" ops_per_s)" ops/s
