@@ -38,7 +38,8 @@ Q := @
 endif
 
 .PHONY: all help deps check-settings tree patch kernel initramfs run rerun \
-	report test lint unit e2e mutants bench bench-quick clean scenarios judge reverts
+	report test lint unit e2e mutants bench bench-quick clean scenarios judge reverts \
+	detect-stats
 
 # The main job: everything from a fresh clone to a verdict.
 all: check-settings deps tree kernel initramfs run
@@ -67,6 +68,9 @@ help:
 	@echo '  scenarios      list the scenarios (scenarios/*.scenario) and check them'
 	@echo '  reverts        the upstream-revert matrix: tests/upstream-reverts/*.patch through'
 	@echo '                 the soak engine (REVERT_RUNS=3, REVERT_INJECT, REVERT_DRIVERS; hours)'
+	@echo '  detect-stats   detection probability of each mutant over DETECT_RUNS=20 seeds,'
+	@echo '                 both drivers, injection on and off, and the series alone'
+	@echo '                 as control; regenerates DETECTION.md (hours)'
 	@echo '  judge          RUN=results/<dir>: re-judge a past run from its files alone;'
 	@echo '                 RUN=all: every run under RESULTS_DIR, listing changed verdicts'
 	@echo 'Scenarios (SCENARIO=; scenarios/*.scenario, or the path of your own):'
@@ -144,6 +148,13 @@ scenarios:
 
 reverts: deps initramfs
 	$(Q)scripts/reverts.sh
+
+# Detection statistics of the regression mutants (issue 12): DETECT_RUNS
+# seeds per mutant x driver x injection setting, and the series alone as
+# the control; DETECTION.md is regenerated from the run (hours: overnight).
+DETECT_RUNS ?= 20
+detect-stats: deps initramfs
+	$(Q)REVERT_RUNS=$(DETECT_RUNS) scripts/reverts.sh --name detect --publish DETECTION.md tests/mutants/*.patch
 
 RUN ?=
 judge:

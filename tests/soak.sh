@@ -210,9 +210,42 @@ rmd=$RESULTS_DIR/latest-reverts/reverts.md
 t_true "reverts: a matrix, one row per revert x injection setting x driver" \
 	test "$(grep -c '^| [0-9][0-9]-' "$rmd" 2>/dev/null)" = 4
 t_true "reverts: the failing revert caught in 2 of 2 runs, with and without injection" \
-	test "$(grep -c '^| 09-rt-period-timer-on-dead-cpu | 5c0930ccaad5 | rt-hogs | shs | [01] | 2 / 2 | 100% \[34-100%\] | [0-9.]*,[0-9.]* | 2 HANG |' "$rmd")" = 2
+	test "$(grep -c '^| 09-rt-period-timer-on-dead-cpu | 5c0930ccaad5 | rt-hogs | shs | [01] | 5 | 2 / 2 | 100% \[34-100%\] | [^|]* | [^|]* | [0-9.]* | [0-9.]*,[0-9.]* | 2 HANG |' "$rmd")" = 2
 t_true "reverts: the passing one missed, 0 of 2" \
-	test "$(grep -c '^| 10-set-cpus-allowed-invalid-cpu | 714e501e16cd | affinity-storm | shs | [01] | 0 / 2 | 0% \[0-66%\] | - | 2 PASS |' "$rmd")" = 2
+	test "$(grep -c '^| 10-set-cpus-allowed-invalid-cpu | 714e501e16cd | affinity-storm | shs | [01] | 5 | 0 / 2 | 0% \[0-66%\] | 0% \[0-66%\] | 0% \[0-66%\] | - | - | 2 PASS |' "$rmd")" = 2
+t_true "reverts: the series alone as control, per scenario and injection setting, no false alarm" \
+	test "$(grep -c '^| (series alone) | - | \(rt-hogs\|affinity-storm\) | shs | [01] | 5 | 0 / 2 | 0% ' "$rmd")" = 4
+# within_ok MD: every row's "within 30 s" and "within 60 s" count the
+# times to detect listed in the same row that are at most 30 and 60 s.
+within_ok() {
+	grep '^| ' "$1" | sed 's/^| //; s/ |$//' | awk -F' [|] ' '$1 != "patch" && $1 != "---" {
+		n = split($12, d, ","); w30 = w60 = 0
+		for (i = 1; i <= n; i++) if (d[i] != "-") { w30 += d[i] <= 30; w60 += d[i] <= 60 }
+		split($7, r, " / "); rows++
+		if (index($9, (r[2] ? int(100 * w30 / r[2] + 0.5) : "n/a") "%") != 1 ||
+		    index($10, (r[2] ? int(100 * w60 / r[2] + 0.5) : "n/a") "%") != 1) bad++ }
+		END { exit !(rows > 0 && !bad) }'
+}
+# make detect-stats: the mutants (no Upstream: header) the same way, the
+# control failing in one scenario, the table published.
+env SOAK_BUILD_CMD="$FAKE_BUILD" SOAK_SEED=7 \
+	SOAK_RUN_CMD="FAKE_PLAN='patch:seed000-race-3-leave-requests-unserved.patch=HUNG rt-chase=WARN' $FAKE_RUN" \
+	REVERT_RUNS=3 REVERT_INJECT=1 REVERT_DRIVERS="shs rcutorture" \
+	scripts/reverts.sh --name detect --publish "$T_OUT/DETECTION.md" \
+	tests/mutants/seed000-race-3-leave-requests-unserved.patch tests/mutants/fix001-revert-rq-online-before-active.patch \
+	>"$T_OUT/detect.log" 2>&1 </dev/null
+drc=$?
+dmd=$RESULTS_DIR/latest-detect/detect.md
+t_true "detect-stats: a mutant without an Upstream: header runs, caught 3 of 3 per driver, in its Duration" \
+	test "$(grep -c '^| seed000-race-3-leave-requests-unserved | - | exec-storm | \(shs\|rcutorture\) | 1 | 60 | 3 / 3 | 100% \[44-100%\] |' "$dmd" 2>/dev/null)" = 2
+t_true "detect-stats: within 30 s and within 60 s count the row's own times to detect" within_ok "$dmd"
+t_true "detect-stats: the run's seeds are the control's seeds (one SOAK_SEED for every soak)" \
+	bash -c "cmp <(grep -h '^SOAK-RESULT' '$RESULTS_DIR'/latest-detect/seed000-race-3-*-shs-inject1/2*-soak/progress.log | cut -d' ' -f6 | sort) \
+		<(grep -h '^SOAK-RESULT' '$RESULTS_DIR'/latest-detect/series-alone-exec-storm-60s-shs-inject1/2*-soak/progress.log | cut -d' ' -f6 | sort)"
+t_true "detect-stats: the series alone failing its control is reported as a finding, exit 1" \
+	bash -c "[ $drc = 1 ] && grep -q '^\*\*The series alone failed in a control run\*\*' '$dmd' &&
+		grep -q '^| (series alone) | - | rt-chase | shs | 1 | 60 | 3 / 3 |' '$dmd'"
+t_true "detect-stats: --publish wrote the table where it was told" cmp "$dmd" "$T_OUT/DETECTION.md"
 t_expect "reverts: a revert without a Scenario header is refused before any build" 4 "no 'Scenario:' header" \
 	scripts/reverts.sh tests/data/extra-hello.patch
 t_expect "reverts: --plan lists what would run" 0 '^01-stop-one-cpu-nowait-vs-hotplug.patch: mixed, 180 s, inject 1 0, drivers shs rcutorture, 3 runs each' \
