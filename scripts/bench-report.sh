@@ -210,4 +210,22 @@ the same seed, the kernel booted first alternating (medians; per run):
 The two kernels differ only in kernel-config/debug.config: the option,
 the fault-injection framework it builds on (CONFIG_FAULT_INJECTION,
 with its debugfs files) and reduced debug info for decoding traces.
+
+## 6. Soak throughput
+
+What \`make soak\` gets through on this machine, for sizing an overnight
+soak: $(v soak runs) runs of the default scenario (\`mixed\`, DURATION=$(v soak duration_s) s)
+back to back on the built kernel; guest-minutes of stress (the driver's
+own elapsed time) per wall-clock hour of runs (first start to last end,
+boots and judging included). The default SOAK_JOBS here is
+floor(nproc / min(CPUS, nproc)) = $(v soak default_jobs).
+
+| SOAK_JOBS | wall time of the runs (s) | guest-minutes | guest-minutes per hour | verdicts |
+| --- | --- | --- | --- | --- |
+$(def=$(v soak default_jobs)
+for j in 1 $([ "$def" = 1 ] || echo "$def"); do
+	printf '| %s%s | %s | %s | %s | %s |\n' "$j" "$([ "$j" != "$def" ] || echo ' (default)')" \
+		"$(v soak "jobs${j}_wall_s")" "$(v soak "jobs${j}_guest_min")" \
+		"$(v soak "jobs${j}_guest_min_per_h")" "$(v soak "jobs${j}_verdicts")"
+done)
 EOT

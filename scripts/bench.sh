@@ -23,6 +23,9 @@
 #   5 option   section 3's hotplug-driver throughput on the debug kernel
 #              with the injection compiled in but off, against the
 #              noinject kernel built without it
+#   6 soak     what `make soak` gets through here: guest-minutes of
+#              stress per wall-clock hour, one guest at a time and with
+#              the default SOAK_JOBS
 #
 # Raw numbers go to bench.tsv and bench.json in a new results directory,
 # with BENCHMARKS.md generated from them.  Without --quick, BENCHMARKS.md
@@ -33,6 +36,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/soak-lib.sh
+source "$(dirname "$0")/soak-lib.sh"
 
 usage() {
 	cat <<EOT
@@ -387,6 +392,37 @@ section_option() {
 	done
 }
 
+# The soak's throughput (issue 12), for sizing an overnight `make soak`:
+# the default scenario back to back on the built kernel, with one guest at
+# a time and, where it differs, with the default SOAK_JOBS.  Wall time is
+# that of the runs (first start to last end), boots and judging included.
+section_soak() {
+	local runs dur def jobs sd log
+
+	runs=$((QUICK ? 2 : 6)) dur=$((QUICK ? 20 : 60))
+	def=$(soak_default_jobs "$(nproc)" "$CPUS")
+	rec soak runs "$runs"
+	rec soak duration_s "$dur" s
+	rec soak default_jobs "$def"
+	for jobs in 1 $([ "$def" = 1 ] || echo "$def"); do
+		step "soak: $runs runs of mixed, $dur s each, SOAK_JOBS=$jobs"
+		log=$OUT/logs/soak-jobs$jobs.log
+		mkdir -p "$OUT/soak-jobs$jobs"
+		env RESULTS_DIR="$OUT/soak-jobs$jobs" SOAK_RUNS="$runs" SOAK_JOBS="$jobs" \
+			SOAK_SCENARIOS=mixed SOAK_DRIVERS=shs DURATION="$dur" KCONFIG=debug \
+			EXTRA_PATCHES='' INJECT=auto scripts/soak.sh >"$log" 2>&1 || FAILED=1
+		sd=$(readlink -f "$OUT/soak-jobs$jobs/latest-soak" || true)
+		[ -n "$sd" ] && [ -f "$sd/soak.json" ] || die "the SOAK_JOBS=$jobs soak wrote no soak.json (see $log)"
+		rec run "soak-jobs$jobs" "$sd"
+		rec soak "jobs${jobs}_guest_min" "$(jq '.totals.guest_minutes' "$sd/soak.json")" min
+		rec soak "jobs${jobs}_wall_s" "$(jq '([.runs[].end] | max) - ([.runs[].start] | min)' "$sd/soak.json")" s
+		rec soak "jobs${jobs}_guest_min_per_h" "$(jq '.totals.guest_minutes * 3600 /
+			(([.runs[].end] | max) - ([.runs[].start] | min)) * 10 | round / 10' "$sd/soak.json")" guest-min/h
+		rec soak "jobs${jobs}_verdicts" "$(jq -r '.totals.verdicts | to_entries |
+			map("\(.value) \(.key)") | join(", ")' "$sd/soak.json")"
+	done
+}
+
 # to_json: bench.tsv as JSON: {"section": {"name": value or "string"}}.
 to_json() {
 	awk -F'\t' '
@@ -434,7 +470,7 @@ main() {
 		shift
 	done
 	KCONFIG=debug check_settings
-	need_tools awk sort gnuplot
+	need_tools awk sort gnuplot jq parallel
 	cd "$SHS_TOP"
 	BENCH_T0=$(date +%s)
 	if [ "$QUICK" = 1 ]; then
@@ -468,6 +504,7 @@ main() {
 	section_hotplug
 	section_detect
 	section_option
+	section_soak
 	rec meta accel "$(sed -n 's/^accel: //p' "$(val run debug-1)/inputs.txt" 2>/dev/null || echo n/a)"
 	rec meta total_s "$(($(date +%s) - BENCH_T0))" s
 	to_json >"$OUT/bench.json"

@@ -69,6 +69,12 @@ t_true "option: cost ratio computed ($(v option ratio))" positive "$(v option ra
 t_true "option: ... and under load ($(v option loaded_ops_ratio), $(v option loaded_execs_ratio), $(v option loaded_setaffinity_ratio))" \
 	bash -c 'for r; do awk -v x="$r" "BEGIN { exit !(x ~ /^[0-9.]+\$/ && x > 0) }" || exit 1; done' _ \
 	"$(v option loaded_ops_ratio)" "$(v option loaded_execs_ratio)" "$(v option loaded_setaffinity_ratio)"
+t_true "soak: guest-minutes per hour with one guest at a time ($(v soak jobs1_guest_min_per_h), $(v soak jobs1_verdicts))" \
+	positive "$(v soak jobs1_guest_min_per_h)"
+# 20 s (40 with the coverage extension) may leave a window uncrossed:
+# UNCOVERED is no bug; anything else on the series alone would be.
+t_true "soak: ... no run of the series alone found a bug ($(v soak jobs1_verdicts) of $(v soak runs))" \
+	bash -c '[[ "$1" =~ ^[0-9]+\ (PASS|UNCOVERED)(,\ [0-9]+\ (PASS|UNCOVERED))?$ ]]' _ "$(v soak jobs1_verdicts)"
 t_expect "bench.json is valid JSON" 0 '' jq empty "$out/bench.json"
 # torture_onoff keeps no percentiles: its row may say n/a, no other may.
 t_true "BENCHMARKS.md generated, no figure missing" \
