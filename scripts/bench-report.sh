@@ -185,6 +185,10 @@ $(for a in shs rcutorture shs-noinject; do
 	[ "$a" = shs-noinject ] && echo . || echo ";"
 done)
 
+These are single runs, one seed each.  Detection probabilities over many
+seeds (within 30 s and 60 s, with confidence intervals, and the false-alarm
+rate of the series alone) are in DETECTION.md, from \`make detect-stats\`.
+
 ## 5. Cost of the injection option
 
 With no load, hotplug-driver throughput from section 3 (medians of
