@@ -70,14 +70,6 @@ rec() {
 # val SECTION NAME: a recorded value ("n/a" when none).
 val() { tsv_get "$TSV" "$1" "$2"; }
 
-# median: the median of the numbers on stdin (n/a when none).
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-		if (!NR) print "n/a"
-		else if (NR % 2) print v[(NR + 1) / 2]
-		else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # field FILE PREFIX KEY: the KEY=value of the first line of FILE that
 # starts with PREFIX.
 field() {

@@ -465,6 +465,14 @@ mutant_spec() {
 	[ -n "$MUT_SCENARIO" ] && [ -n "$MUT_EXPECT" ] && [ -n "$MUT_DURATION" ]
 }
 
+# median: the median of the numbers on stdin (n/a when none).
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) print "n/a"
+		else if (NR % 2) print v[(NR + 1) / 2]
+		else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # new_seed: a fresh 32-bit seed for a run (and the runs compared with it).
 new_seed() { echo $(( $(date +%s%N) % 4294967296 )); }
 

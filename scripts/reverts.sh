@@ -74,13 +74,15 @@ upstream_id() {
 	header Upstream "$1" | sed 's/^commit //' | cut -c1-12
 }
 
-# median LIST: the median of a comma-separated list of numbers, or "-".
-median() {
-	tr ',' '\n' <<<"$1" | grep -E '^[0-9.]+$' | sort -n |
-		awk '{ v[NR] = $1 } END { if (!NR) print "-"
-			else if (NR % 2) print v[(NR + 1) / 2]
-			else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# median_of LIST: the median of a comma-separated list of times, or "-".
+median_of() {
+	local m
+	m=$(tr ',' '\n' <<<"$1" | grep -E '^[0-9.]+$' | median)
+	if [ "$m" = n/a ]; then echo -; else echo "$m"; fi
 }
+
+# control_failed TSV: did the series alone fail in any control run?
+control_failed() { awk -F'\t' '$1 == "(series alone)" && $7 > 0 { f = 1 } END { exit !f }' "$1"; }
 
 # variant_runs SOAKDIR: "word detect_s" per finished run of a soak.
 variant_runs() {
@@ -176,7 +178,7 @@ main() {
 	[ -z "$PUBLISH" ] || cp "$out/$NAME.md" "$PUBLISH" || die "cannot write $PUBLISH"
 	cat "$out/$NAME.md"
 	# A false alarm of the series alone is a finding, never noise.
-	! awk -F'\t' '$1 == "(series alone)" && $7 > 0 { f = 1 } END { exit !f }' "$out/$NAME.tsv" ||
+	! control_failed "$out/$NAME.tsv" ||
 		{ info "the series alone failed in some control run: a finding (see $out/$NAME.md)"; return 1; }
 }
 
@@ -184,8 +186,9 @@ main() {
 # REVERT_RUNS runs of PATCH on the series ("": the series alone), one row
 # of OUT/NAME.tsv.
 variant() {
-	local out=$1 p=$2 sc=$3 dur=$4 drv=$5 inj=$6 sd label words caught det
+	local out=$1 p=$2 sc=$3 dur=$4 drv=$5 inj=$6 sd label words caught det up=-
 
+	[ -z "$p" ] || up=$(upstream_id "$p")
 	label=${p##*/}
 	label=${label%.patch}
 	[ -n "$p" ] || label="series-alone-$sc-${dur}s"
@@ -198,7 +201,7 @@ variant() {
 	if [ ! -f "$sd/latest-soak/progress.log" ]; then
 		info "  the soak did not run; see $sd.log"
 		printf '%s\t%s\t%s\t%s\t%s\t0\t0\terror\t-\t%s\t%s\n' "$label" \
-			"$(if [ -n "$p" ]; then upstream_id "$p"; else echo -; fi)" "$sc" "$drv" "$inj" "${sd#"$out"/}.log" "$dur" \
+			"$up" "$sc" "$drv" "$inj" "${sd#"$out"/}.log" "$dur" \
 			>>"$out/$NAME.tsv"
 		return 0
 	fi
@@ -207,7 +210,7 @@ variant() {
 	det=$(awk '$1 ~ /^(FAIL|HANG|BOOT-FAILED)$/ && $2 != "-" { print $2 }' <<<"$words" |
 		sort -n | tr '\n' ',' | sed 's/,$//')
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" \
-		"$(if [ -n "$p" ]; then upstream_id "$p"; else echo -; fi)" "$sc" "$drv" "$inj" \
+		"$up" "$sc" "$drv" "$inj" \
 		"$(grep -c . <<<"$words")" "$caught" \
 		"$(cut -d' ' -f1 <<<"$words" | sort | uniq -c | awk '{ printf "%s%s %s", s, $1, $2; s = ", " }')" \
 		"${det:--}" "$(readlink "$sd/latest-soak" | sed "s|^$out/||")" "$dur" >>"$out/$NAME.tsv"
@@ -244,9 +247,9 @@ report() {
 			w60=$(tr ',' '\n' <<<"$det" | awk '$1 != "-" && $1 + 0 <= 60' | wc -l)
 			printf '| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n' "${r%.patch}" \
 				"${up:--}" "$sc" "$drv" "$inj" "$dur" "$caught" "$runs" "$(wilson "$caught" "$runs")" \
-				"$(wilson "$w30" "$runs")" "$(wilson "$w60" "$runs")" "$(median "$det")" "$det" "$verdicts"
+				"$(wilson "$w30" "$runs")" "$(wilson "$w60" "$runs")" "$(median_of "$det")" "$det" "$verdicts"
 		done <"$out/$NAME.tsv"
-		if awk -F'\t' '$1 == "(series alone)" && $7 > 0 { f = 1 } END { exit !f }' "$out/$NAME.tsv"; then
+		if control_failed "$out/$NAME.tsv"; then
 			echo
 			echo '**The series alone failed in a control run** (rows "(series alone)" above): a'
 			echo 'finding to reproduce (`make repro RUN=...` on its run); a patch "caught" in the'
